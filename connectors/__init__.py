@@ -1,0 +1,1 @@
+"""One module per department feed; no Airflow imports here."""

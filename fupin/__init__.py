@@ -1,0 +1,1 @@
+"""fupin: the poverty-data governance platform."""

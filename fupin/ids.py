@@ -1,0 +1,108 @@
+"""ID numbers (GB 11643 公民身份号码) and unified social credit codes (GB 32100).
+
+Written once, used by the connectors, the quality checks, the generator and the exchange.
+The warehouse has the same logic as SQL functions (``ops.normalize_id_number`` and
+``ops.id_number_is_valid``, created by the first migration) so that dbt and the quality
+checks agree with Python; ``tests/test_ids.py`` checks both sides against each other.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+
+from stdnum.cn import ric
+from stdnum.exceptions import ValidationError
+
+# GB 32100 alphabet (no I, O, Z, S, V) and weights; stdnum.cn.uscc has the same numbers
+# but refuses codes whose first 8 characters are not digits (e.g. N-prefixed collectives).
+USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
+_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
+# GB 32100 registering authorities: 1-9, A (military), N (agriculture: village
+# collectives, cooperatives), Y (other).
+_USCC_AUTHORITIES = "123456789ANY"
+
+
+def id_check_digit(first17: str) -> str:
+    """The GB 11643 check character for the first 17 digits."""
+    # stdnum's calc_check_digit expects a full-length number and ignores its last character.
+    return ric.calc_check_digit(first17 + "0")
+
+
+def upgrade_legacy_id(number15: str) -> str:
+    """A 15-digit legacy number (born 19xx, no check digit) as its 18-character form."""
+    body = number15[:6] + "19" + number15[6:]
+    return body + id_check_digit(body)
+
+
+def normalize_id_number(value: object) -> str | None:
+    """The comparable form of a delivered ID number, or None if there is nothing to compare.
+
+    Strips blanks, upper-cases ``x`` and converts 15-digit legacy numbers. It does not
+    validate: a normalised number may still fail :func:`id_number_problem`.
+    """
+    if value is None:
+        return None
+    text = str(value).strip().replace(" ", "").upper()
+    if not text:
+        return None
+    if len(text) == 15 and text.isdigit():
+        return upgrade_legacy_id(text)
+    return text
+
+
+def id_number_problem(value: object) -> str | None:
+    """Why a delivered ID number is not a valid GB 11643 number, or None when it is."""
+    number = normalize_id_number(value)
+    if number is None:
+        return "missing ID number"
+    if len(number) != 18:
+        return f"ID number has {len(number)} characters, expected 18 (or a 15-digit legacy number)"
+    if not (number[:17].isdigit() and (number[17].isdigit() or number[17] == "X")):
+        return "ID number has characters other than digits and a final X"
+    try:
+        dt.date(int(number[6:10]), int(number[10:12]), int(number[12:14]))
+    except ValueError:
+        return f"ID number has an impossible birth date {number[6:14]}"
+    try:
+        ric.validate(number)
+    except ValidationError:
+        return f"ID number check digit is wrong (expected {id_check_digit(number[:17])})"
+    return None
+
+
+def is_valid_id_number(value: object) -> bool:
+    return id_number_problem(value) is None
+
+
+def birth_date_of(id_number: str) -> dt.date:
+    return dt.date(int(id_number[6:10]), int(id_number[10:12]), int(id_number[12:14]))
+
+
+def sex_of(id_number: str) -> str:
+    """GB/T 2261.1 code: 1 male, 2 female (odd/even 17th digit)."""
+    return "1" if int(id_number[16]) % 2 else "2"
+
+
+def uscc_check_char(first17: str) -> str:
+    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
+    return USCC_ALPHABET[(31 - total) % 31]
+
+
+def uscc_problem(value: object) -> str | None:
+    """Why a unified social credit code is invalid, or None when it is valid."""
+    code = str(value or "").strip().upper()
+    if len(code) != 18:
+        return f"credit code has {len(code)} characters, expected 18"
+    if any(c not in USCC_ALPHABET for c in code):
+        return "credit code has a character outside the GB 32100 alphabet"
+    if code[0] not in _USCC_AUTHORITIES:
+        return f"credit code starts with an unknown registering authority {code[0]}"
+    if not code[2:8].isdigit():
+        return "credit code region part (characters 3-8) is not a division code"
+    if code[17] != uscc_check_char(code[:17]):
+        return f"credit code check character is wrong (expected {uscc_check_char(code[:17])})"
+    return None
+
+
+def is_valid_uscc(value: object) -> bool:
+    return uscc_problem(value) is None

@@ -1,0 +1,123 @@
+"""The warehouse database: where it is, how to reach it, and how to bring it to the current schema.
+
+With a DSN configured, that server is used. Without one, an embedded PostgreSQL 16 is started
+from the ``pgserver`` wheel under the configured data folder (no system install, about a second).
+"""
+
+from __future__ import annotations
+
+import contextlib
+import logging
+from collections.abc import Iterator
+from dataclasses import dataclass
+from pathlib import Path
+from urllib.parse import parse_qs, unquote, urlsplit
+
+import psycopg2
+import psycopg2.extensions
+from alembic import command
+from alembic.config import Config as AlembicConfig
+from sqlalchemy import create_engine
+from sqlalchemy.engine import make_url
+
+from fupin.config import Config
+
+log = logging.getLogger(__name__)
+MIGRATIONS = Path(__file__).parent / "migrations"
+
+
+@dataclass(frozen=True)
+class ConnectionParts:
+    """A DSN taken apart, for tools that want fields (dbt profiles, Airflow connections)."""
+
+    host: str
+    port: int
+    user: str
+    password: str
+    dbname: str
+
+
+def parse_dsn(dsn: str) -> ConnectionParts:
+    parts = urlsplit(dsn)
+    query = parse_qs(parts.query)
+    host = query.get("host", [parts.hostname or "localhost"])[0]
+    return ConnectionParts(
+        host=unquote(host),
+        port=int(query.get("port", [parts.port or 5432])[0]),
+        user=unquote(parts.username or "postgres"),
+        password=unquote(parts.password or ""),
+        dbname=unquote(parts.path.lstrip("/") or "postgres"),
+    )
+
+
+def with_database(dsn: str, dbname: str) -> str:
+    return make_url(dsn).set(database=dbname).render_as_string(hide_password=False)
+
+
+def start_embedded(data_dir: Path) -> str:
+    """Start (or reuse) the embedded server under ``data_dir``; returns its DSN."""
+    import pgserver  # imported late: only the embedded default needs it
+
+    data_dir.mkdir(parents=True, exist_ok=True)
+    server = pgserver.get_server(data_dir, cleanup_mode=None)
+    uri = server.get_uri()
+    log.info("embedded PostgreSQL running under %s", data_dir)
+    return uri
+
+
+def resolve_dsn(config: Config) -> str:
+    """The warehouse DSN: the configured one, or the embedded server's ``fupin`` database."""
+    if config.warehouse.dsn is not None:
+        return config.warehouse.dsn.get_secret_value()
+    admin = start_embedded(config.warehouse.data_dir)
+    ensure_database(admin, "fupin")
+    return with_database(admin, "fupin")
+
+
+def ensure_database(admin_dsn: str, dbname: str) -> None:
+    with contextlib.closing(psycopg2.connect(admin_dsn)) as conn:
+        conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+        with conn.cursor() as cur:
+            cur.execute("select 1 from pg_database where datname = %s", (dbname,))
+            if cur.fetchone() is None:
+                cur.execute(f'create database "{dbname}"')
+
+
+def drop_database(admin_dsn: str, dbname: str) -> None:
+    with contextlib.closing(psycopg2.connect(admin_dsn)) as conn:
+        conn.set_isolation_level(psycopg2.extensions.ISOLATION_LEVEL_AUTOCOMMIT)
+        with conn.cursor() as cur:
+            cur.execute(f'drop database if exists "{dbname}" with (force)')
+
+
+@contextlib.contextmanager
+def connect(dsn: str) -> Iterator[psycopg2.extensions.connection]:
+    """A psycopg2 connection that commits on success and rolls back on error."""
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn:
+            yield conn
+    finally:
+        conn.close()
+
+
+def upgrade(dsn: str) -> None:
+    """Bring the platform-owned schemas to the newest migration and create the raw tables."""
+    from fupin.landing import ensure_raw_tables  # the raw tables follow the feed catalog
+
+    alembic_config = AlembicConfig()
+    alembic_config.set_main_option("script_location", str(MIGRATIONS))
+    engine = create_engine(_sqlalchemy_url(dsn))
+    with engine.begin() as conn:
+        alembic_config.attributes["connection"] = conn
+        command.upgrade(alembic_config, "head")
+    engine.dispose()
+    with connect(dsn) as conn:
+        ensure_raw_tables(conn)
+
+
+def _sqlalchemy_url(dsn: str) -> str:
+    url = make_url(dsn)
+    if url.drivername == "postgresql":
+        url = url.set(drivername="postgresql+psycopg2")
+    return url.render_as_string(hide_password=False)

@@ -1,0 +1,37 @@
+import psycopg2
+import pytest
+
+from fupin import ids, warehouse
+
+pytestmark = pytest.mark.integration
+
+
+def test_upgrade_creates_schemas_and_is_repeatable(warehouse_dsn):
+    warehouse.upgrade(warehouse_dsn)  # a second upgrade is a no-op
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("select nspname from pg_namespace")
+        schemas = {row[0] for row in cur.fetchall()}
+        assert {"raw", "ops", "staging", "intermediate", "marts", "exchange", "audit"} <= schemas
+        cur.execute("select count(*) from raw.registry__member")
+        assert cur.fetchone() == (0,)
+
+
+def test_audit_log_is_append_only(warehouse_dsn):
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("insert into audit.access_log (action, object) values ('read', 'marts.member')")
+    with pytest.raises(psycopg2.Error, match="append-only"):
+        with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+            cur.execute("delete from audit.access_log")
+
+
+@pytest.mark.parametrize(
+    "value",
+    ["11010519491231002X", "11010519491231002x", "110105491231002", "110105194912310021",
+     "1101051949123100", "11010519491331002X", "", None, " 11010519491231002X "],
+)
+def test_sql_id_functions_agree_with_python(warehouse_dsn, value):
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("select ops.normalize_id_number(%s), ops.id_number_is_valid(%s)", (value, value))
+        normalized, valid = cur.fetchone()
+    assert normalized == ids.normalize_id_number(value)
+    assert bool(valid) == ids.is_valid_id_number(value)
