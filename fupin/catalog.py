@@ -26,8 +26,6 @@ class RawTable:
     name: str
     columns: tuple[str, ...]
     key_columns: tuple[str, ...]
-    id_columns: tuple[str, ...]
-    quarantine_bad_ids: bool = True
     sheet: str | None = None
     header_search_rows: int = 1
 
@@ -86,8 +84,6 @@ def _table(name: str, spec: dict) -> RawTable:
         name=name,
         columns=tuple(spec["columns"]),
         key_columns=tuple(spec.get("key_columns", ())),
-        id_columns=tuple(spec.get("id_columns", ())),
-        quarantine_bad_ids=spec.get("quarantine_bad_ids", True),
         sheet=spec.get("sheet"),
         header_search_rows=spec.get("header_search_rows", 1),
     )
