@@ -1,0 +1,266 @@
+"""The push, end to end: sync tables in a real PostgreSQL -> outbox -> the simulator."""
+
+from __future__ import annotations
+
+import logging
+
+import pytest
+from exchange_helpers import SECRET, faults, household_id, id_number
+
+from fupin.exchange.client import ExchangeClient, ExchangeRefused
+from fupin.exchange.push import push, reconcile
+
+pytestmark = pytest.mark.integration
+
+
+def mkey(hid: str, number: str) -> str:
+    return f"{hid}|{number}"
+
+
+def seed(sync, households: int = 3, members: int = 2) -> None:
+    for h in range(1, households + 1):
+        hid = household_id(h)
+        sync.household(hid)
+        for m in range(1, members + 1):
+            sync.member(hid, id_number(h * 10 + m), relation="户主" if m == 1 else "子")
+
+
+def posts(simulator) -> int:
+    return simulator.requests.count(("POST", "/exchange/v1/batches"))
+
+
+def test_pushes_households_then_members_and_reconciles(sync, simulator, national, client):
+    seed(sync)
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].upserts_sent == 3 and report["household"].accepted == 3
+    assert report["member"].upserts_sent == 6 and report["member"].accepted == 6
+    assert report.batches == 2 and report.retries == 0
+    assert (
+        simulator.records("member")[mkey(household_id(1), id_number(12))]["data"]["relation"]
+        == "子"
+    )
+    check = reconcile(sync.dsn, national, client=client)
+    assert check.in_step, check.summary()
+    assert check["household"].national_count == 3
+
+
+def test_second_push_without_change_sends_nothing(sync, simulator, national, client):
+    seed(sync)
+    push(sync.dsn, national, client=client)
+    before = len(simulator.requests)
+    report = push(sync.dsn, national, client=client)
+    assert report.batches == 0 and report.sent == 0
+    assert len(simulator.requests) == before  # not even a GET
+
+
+def test_changes_get_higher_versions_and_vanished_keys_are_deleted(
+    sync, simulator, national, client
+):
+    seed(sync)
+    push(sync.dsn, national, client=client)
+    old = simulator.records("household")[household_id(1)]["version"]
+    sync.household(household_id(1), size=4)
+    sync.remove_member(household_id(2), id_number(22))
+    report = push(sync.dsn, national, client=client)
+    assert (report["household"].upserts_sent, report["member"].deletes_sent) == (1, 1)
+    record = simulator.records("household")[household_id(1)]
+    assert record["version"] > old and record["data"]["size"] == 4
+    assert mkey(household_id(2), id_number(22)) not in simulator.records("member")
+    # a household that vanishes: its members are deleted first, then the household
+    sync.remove_household(household_id(3))
+    report = push(sync.dsn, national, client=client)
+    assert report["member"].deletes_sent == 2 and report["household"].deletes_sent == 1
+    assert report["member"].held == 0
+    assert household_id(3) not in simulator.records("household")
+    assert reconcile(sync.dsn, national, client=client).in_step
+
+
+def test_window_closed_is_held_then_sent_when_the_window_opens(sync, simulator, national, client):
+    seed(sync, households=1)
+    push(sync.dsn, national, client=client)
+    simulator.close_window()
+    sync.household(household_id(1), size=5)  # update of a known household: goes through
+    sync.household(household_id(2))  # new: needs the window
+    sync.member(household_id(2), id_number(21))  # its member: unknown_household meanwhile
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].accepted == 1 and report["household"].held == 1
+    assert report["member"].held == 1
+    held = sync.query(
+        "select entity, record_key, code from exchange.held where released_at is null"
+    )
+    assert sorted(held) == [
+        ("household", household_id(2), "window_closed"),
+        ("member", mkey(household_id(2), id_number(21)), "unknown_household"),
+    ]
+    check = reconcile(sync.dsn, national, client=client)
+    assert check.agrees and not check.in_step
+    assert {o.key: o.status for o in check["household"].out_of_step} == {
+        household_id(2): "held upsert"
+    }
+    # still closed: nothing is sent again
+    report = push(sync.dsn, national, client=client)
+    assert report.batches == 0 and report.window_open is False
+    simulator.open_window()
+    report = push(sync.dsn, national, client=client)
+    assert report.window_open is True
+    assert report["household"].accepted == 1 and report["member"].accepted == 1
+    assert household_id(2) in simulator.records("household")
+    assert mkey(household_id(2), id_number(21)) in simulator.records("member")
+    assert sync.query("select count(*) from exchange.held where released_at is null") == [(0,)]
+    assert reconcile(sync.dsn, national, client=client).in_step
+
+
+def test_unknown_household_member_is_sent_after_its_household(sync, simulator, national, client):
+    hid = household_id(1)
+    sync.household(hid, attribute="不存在的属性")  # the household is rejected...
+    sync.member(hid, id_number(11))
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].rejected == 1 and report["member"].held == 1
+    sync.household(hid)  # ...fixed by the county
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].accepted == 1
+    assert report["member"].released == 1 and report["member"].accepted == 1
+    assert mkey(hid, id_number(11)) in simulator.records("member")
+    rejections = sync.query("select code, resolved_at is not null from exchange.rejection")
+    assert rejections == [("invalid_data", True)]
+
+
+def test_invalid_record_is_rejected_and_the_rest_applied(sync, simulator, national, client, caplog):
+    seed(sync, households=2, members=1)
+    hid = household_id(1)
+    bad = id_number(99)[:17] + ("0" if id_number(99)[17] != "0" else "1")
+    sync.member(hid, bad)
+    report = push(sync.dsn, national, client=client)
+    assert report["member"].accepted == 2 and report["member"].rejected == 1
+    assert len(simulator.records("member")) == 2
+    rows = sync.query(
+        "select record_key, code, message, resolved_at from exchange.rejection order by 1"
+    )
+    assert [(r[0], r[1], r[3]) for r in rows] == [(mkey(hid, bad), "invalid_data", None)]
+    assert "check digit" in rows[0][2]
+    assert "rejected by the national system" in caplog.text
+    # not sent again while unchanged
+    assert push(sync.dsn, national, client=client).batches == 0
+    out = {o.key: o for o in reconcile(sync.dsn, national, client=client)["member"].out_of_step}
+    assert out[mkey(hid, bad)].status == "rejected upsert"
+    assert "check digit" in out[mkey(hid, bad)].detail
+
+
+@pytest.mark.parametrize("kind", ["429", "503", "drop", "slow"])
+def test_faults_are_survived_with_exactly_once_effect(sync, simulator, national, client, kind):
+    seed(sync)
+    simulator.faults = faults(kind, None, kind, slow_seconds=1.0)
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].accepted == 3 and report["member"].accepted == 6
+    assert report.retries >= 1
+    # every batch applied once: one sequence per batch, each record once at its version
+    assert simulator.expected_sequence("household") == 2
+    assert simulator.expected_sequence("member") == 2
+    assert reconcile(sync.dsn, national, client=client).in_step
+    assert push(sync.dsn, national, client=client).batches == 0
+
+
+def test_crash_between_send_and_recording_is_recovered(sync, simulator, national, client):
+    seed(sync)
+
+    class Crash(Exception):
+        pass
+
+    real_send = client.send_batch
+
+    def send_then_crash(batch_id, sequence, body):
+        real_send(batch_id, sequence, body)  # applied by the national side...
+        raise Crash("power cut")  # ...but the province never records the answer
+
+    client.send_batch = send_then_crash
+    with pytest.raises(Crash):
+        push(sync.dsn, national, client=client)
+    assert sync.query("select status from exchange.batch") == [("sent",)]
+    client.send_batch = real_send
+    report = push(sync.dsn, national, client=client)
+    assert report.recovered_batches == 1
+    assert report["household"].accepted == 3 and report["member"].accepted == 6
+    answers = sync.query("select http_status from exchange.receipt order by received_at")
+    assert answers[0] == (200,)  # the stored first answer, replayed: applied once
+    assert simulator.expected_sequence("household") == 2
+    assert reconcile(sync.dsn, national, client=client).in_step
+
+
+def test_sequence_conflict_renumbers_unaccepted_batches(sync, simulator, national, client, caplog):
+    seed(sync, households=2, members=0)
+    push(sync.dsn, national, client=client)
+    # the province's counter is behind (e.g. restored from an older backup)
+    sync.execute("update exchange.entity_sequence set next_sequence = 1 where entity = 'household'")
+    sync.household(household_id(5))
+    report = push(sync.dsn, national, client=client)
+    assert report.renumbered_batches == 1 and report["household"].accepted == 1
+    assert "renumbered from sequence 1 to 2" in caplog.text
+    assert sync.query("select sequence, renumbered_from from exchange.batch order by sequence") == [
+        (1, None),
+        (2, 1),
+    ]
+    sync.household(household_id(6))
+    push(sync.dsn, national, client=client)
+    assert simulator.expected_sequence("household") == 4
+    assert reconcile(sync.dsn, national, client=client).in_step
+
+
+def test_more_than_1000_records_are_split(sync, simulator, national, client):
+    sync.execute(
+        """
+        insert into exchange.sync_household
+        select k, k, d, md5(d::text) from (
+            select hid as k, jsonb_build_object('household_id', hid, 'village_code', left(hid, 12),
+                   'attribute', '一般贫困户', 'poverty_status', '未脱贫') as d
+            from (select '520123100201' || lpad(g::text, 8, '0') as hid
+                  from generate_series(1, 2300) g) s
+        ) t
+        """
+    )
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].batches == 3 and report["household"].accepted == 2300
+    assert sync.query("select max(record_count) from exchange.batch") == [(1000,)]
+    assert simulator.state("household")["count"] == 2300
+
+
+def test_reconcile_shows_a_tampered_national_state(sync, simulator, national, client):
+    seed(sync)
+    other = household_id(1, village="520202100201")
+    sync.household(other)
+    push(sync.dsn, national, client=client)
+    assert reconcile(sync.dsn, national, client=client).agrees
+    simulator.put_record("household", household_id(2), 999, {"tampered": True})
+    simulator.remove_record("member", mkey(household_id(3), id_number(31)))
+    check = reconcile(sync.dsn, national, client=client)
+    assert not check["household"].agrees and not check["member"].agrees
+    assert check["member"].national_count == check["member"].expected_count - 1
+    assert "DIFFERS" in check.summary()
+    # per region: the other county still agrees, the tampered one does not
+    assert reconcile(sync.dsn, national, "520202", client=client).agrees
+    assert not reconcile(sync.dsn, national, "520123", client=client).agrees
+
+
+def test_reconcile_lists_changes_not_yet_pushed(sync, simulator, national, client):
+    seed(sync, households=2, members=0)
+    push(sync.dsn, national, client=client)
+    sync.household(household_id(1), size=9)
+    sync.household(household_id(3))
+    sync.remove_household(household_id(2))
+    check = reconcile(sync.dsn, national, client=client)
+    assert check.agrees and not check.in_step
+    assert {o.key: o.status for o in check["household"].out_of_step} == {
+        household_id(1): "changed",
+        household_id(2): "vanished",
+        household_id(3): "new",
+    }
+
+
+def test_wrong_secret_stops_the_push_and_the_next_run_resends(sync, simulator, national, caplog):
+    caplog.set_level(logging.DEBUG)
+    seed(sync, households=1, members=0)
+    wrong = national.model_copy(update={"secret": type(national.secret)("not-the-secret-123")})
+    with pytest.raises(ExchangeRefused, match="401"):
+        push(sync.dsn, wrong, client=ExchangeClient(wrong, timeout=2))
+    assert "not-the-secret-123" not in caplog.text and SECRET not in caplog.text
+    report = push(sync.dsn, national, client=ExchangeClient(national, timeout=2))
+    assert report.recovered_batches == 1 and report["household"].accepted == 1
