@@ -1,0 +1,5 @@
+import sys
+
+from fupin.synth.cli import main
+
+sys.exit(main())
