@@ -218,7 +218,10 @@ def _recover(conn, client: ExchangeClient, report: PushReport, clock: Clock) -> 
 # -- 3. change detection ----------------------------------------------------------------------
 def _detect(conn, entity: str, counts: EntityReport) -> None:
     table = f"exchange.{SYNC_TABLES[entity]}"
+    conn.commit()
     with conn.cursor() as cur:
+        # One snapshot of the sync model for every statement below, even if dbt rebuilds it now.
+        cur.execute("set transaction isolation level repeatable read")
         cur.execute(
             f"select record_key, count(*) from {table} group by record_key having count(*) > 1 "
             "limit 5"

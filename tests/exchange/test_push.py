@@ -2,13 +2,21 @@
 
 from __future__ import annotations
 
+import datetime as dt
+import json
 import logging
+import os
+import select
+import subprocess
+import sys
 
 import pytest
-from exchange_helpers import SECRET, faults, household_id, id_number
+from exchange_helpers import SECRET, SENDER, faults, household_id, id_number
 
+from fupin.config import NationalConfig
 from fupin.exchange.client import ExchangeClient, ExchangeRefused
 from fupin.exchange.push import push, reconcile
+from fupin.exchange.simulator import NationalSimulator
 
 pytestmark = pytest.mark.integration
 
@@ -264,3 +272,70 @@ def test_wrong_secret_stops_the_push_and_the_next_run_resends(sync, simulator, n
     assert "not-the-secret-123" not in caplog.text and SECRET not in caplog.text
     report = push(sync.dsn, national, client=ExchangeClient(national, timeout=2))
     assert report.recovered_batches == 1 and report["household"].accepted == 1
+
+
+def test_other_entities_follow_their_household(sync, simulator, national, client):
+    """sync_monitoring / sync_assistance are pushed as soon as dbt builds them (same columns)."""
+    sync.execute(
+        "create table exchange.sync_monitoring (record_key text, household_id text, data jsonb, "
+        "content_hash text)"
+    )
+    seed(sync, households=1, members=0)
+    push(sync.dsn, national, client=client)
+    for hid in (household_id(1), household_id(2)):  # 2: a monitoring object not yet registered
+        sync.execute(
+            "insert into exchange.sync_monitoring values (%s, %s, %s, null)",
+            (hid, hid, '{"object_type": "突发严重困难户", "first_seen": "2026-10-01"}'),
+        )
+    simulator.close_window()
+    report = push(sync.dsn, national, client=client)
+    assert report["monitoring"].accepted == 1 and report["monitoring"].held == 1
+    sync.household(household_id(2))  # the new household for the national system
+    simulator.open_window()
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].accepted == 1 and report["monitoring"].accepted == 1
+    assert sorted(simulator.records("monitoring")) == [household_id(1), household_id(2)]
+    assert reconcile(sync.dsn, national, client=client).in_step
+
+
+def test_push_uses_the_injected_clock_for_its_timestamps(sync):
+    fixed = dt.datetime(2027, 3, 2, 9, 30, tzinfo=dt.timezone(dt.timedelta(hours=8)))
+    seed(sync, households=1, members=0)
+    with NationalSimulator(secret=SECRET, sender_id=SENDER, now=lambda: fixed) as sim:
+        national = NationalConfig(base_url=sim.base_url, sender_id=SENDER, secret=SECRET)
+        assert push(sync.dsn, national, now=fixed)["household"].accepted == 1
+        sync.household(household_id(1), size=7)
+        with pytest.raises(ExchangeRefused, match="from our clock"):
+            push(sync.dsn, national)  # the real clock is far from the simulator's
+    body = json.loads(bytes(sync.query("select body from exchange.batch order by sequence")[0][0]))
+    assert body["created_at"] == "2027-03-02T09:30:00+08:00"
+
+
+def test_simulator_as_a_process_with_a_state_file(sync, tmp_path):
+    """`python -m fupin.exchange.simulator` serves on 127.0.0.1 and persists its state."""
+    state = tmp_path / "national.json"
+    command = [
+        sys.executable, "-m", "fupin.exchange.simulator", "--port", "0", "--sender-id", SENDER,
+        "--secret-env", "TEST_NATIONAL_SECRET", "--state-file", str(state), "--window", "open",
+    ]  # fmt: skip
+    environment = os.environ | {"TEST_NATIONAL_SECRET": SECRET}
+    process = subprocess.Popen(command, stdout=subprocess.PIPE, text=True, env=environment)
+    try:
+        ready, _, _ = select.select([process.stdout], [], [], 20)
+        assert ready, "the simulator did not start within 20 s"
+        line = process.stdout.readline()
+        base_url = line.split(" at ")[1].split()[0]
+        assert base_url.startswith("http://127.0.0.1:")
+        seed(sync, households=2, members=1)
+        national = NationalConfig(base_url=base_url, sender_id=SENDER, secret=SECRET)
+        client = ExchangeClient(national, timeout=5, max_attempts=3, sleep=lambda s: None)
+        report = push(sync.dsn, national, client=client)
+        assert report["household"].accepted == 2 and report["member"].accepted == 2
+        assert reconcile(sync.dsn, national, client=client).in_step
+        client.close()
+    finally:
+        process.terminate()
+        process.wait(timeout=10)
+    saved = NationalSimulator.read_state_file(state)
+    assert len(saved["records"]["household"]) == 2
+    assert saved["sequences"] == {f"{SENDER}/household": 1, f"{SENDER}/member": 1}
