@@ -1,0 +1,13 @@
+{#- The check date of this run: var as_of ('YYYY-MM-DD'); empty or absent: current_date. -#}
+{% macro as_of_date() -%}
+    {%- set value = var('as_of', '') -%}
+    {%- if value is none or (value | string | trim) == '' -%}
+        current_date
+    {%- else -%}
+        {%- set text = value | string | trim -%}
+        {%- if modules.re.match('^[0-9]{4}-[0-9]{2}-[0-9]{2}$', text) is none -%}
+            {{ exceptions.raise_compiler_error("var as_of must be a date YYYY-MM-DD, got '" ~ text ~ "'") }}
+        {%- endif -%}
+        date '{{ text }}'
+    {%- endif -%}
+{%- endmacro %}

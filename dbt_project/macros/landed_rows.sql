@@ -1,0 +1,31 @@
+{#- The usable rows of a raw table: rows of batches whose ledger status is 'landed' (current;
+    a superseded _vN, or a batch still landing or failed, is not usable), minus every row listed
+    in ops.quarantine for this raw table, whatever the quarantine status (a fixed row comes back
+    through the corrected batch, not through its old row). Adds the delivery's period, scope,
+    version and delivered_at.
+
+    Use as the first CTE of a staging model:
+        with source as ({{ landed_rows('hukou', 'hukou__delta') }}), ...
+-#}
+{% macro landed_rows(source_name, raw_table) -%}
+    select
+        raw_row.*,
+        delivery.kind as _delivery_kind,
+        delivery.period as _delivery_period,
+        delivery.scope as _delivery_scope,
+        delivery.version as _delivery_version,
+        delivery.delivered_at as _delivered_at
+    from {{ source(source_name, raw_table) }} as raw_row
+    inner join {{ source('ops', 'delivery') }} as delivery
+        on raw_row._batch_id = delivery.batch_id
+    where
+        delivery.status = 'landed'
+        and not exists (
+            select 1
+            from {{ source('ops', 'quarantine') }} as quarantined
+            where
+                quarantined.raw_table = '{{ raw_table }}'
+                and quarantined.batch_id = raw_row._batch_id
+                and quarantined.source_row = raw_row._source_row
+        )
+{%- endmacro %}

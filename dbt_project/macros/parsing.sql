@@ -1,0 +1,83 @@
+{#- Parsing of the departments' text values. Every macro returns NULL for an empty or
+    unparseable value instead of failing the build: the quality checks (Great Expectations)
+    report such values to the steward; staging must not crash on them. -#}
+
+{#- Text as delivered, trimmed; an empty string is NULL. -#}
+{% macro clean_text(column) -%}
+    nullif(btrim({{ column }}), '')
+{%- endmacro %}
+
+{#- An amount in yuan: '1,234.50', '1234.5', ' 12 ' -> numeric(14, 2). -#}
+{% macro parse_amount(column) -%}
+    (case
+        when replace(replace(btrim({{ column }}), ',', ''), ' ', '') ~ '^[-+]?[0-9]+(\.[0-9]*)?$'
+            then round(replace(replace(btrim({{ column }}), ',', ''), ' ', '')::numeric, 2)
+    end)::numeric(14, 2)
+{%- endmacro %}
+
+{#- A decimal quantity (area, ...): '12.5', '1,200' -> numeric. -#}
+{% macro parse_decimal(column) -%}
+    (case
+        when replace(btrim({{ column }}), ',', '') ~ '^[-+]?[0-9]+(\.[0-9]*)?$'
+            then replace(btrim({{ column }}), ',', '')::numeric
+    end)
+{%- endmacro %}
+
+{#- An integer, also as an XLSX cell may give it: '3', '3.0', '3.00' -> 3; '3.5' -> NULL. -#}
+{% macro parse_integer(column) -%}
+    (case
+        when btrim({{ column }}) ~ '^[-+]?[0-9]{1,9}(\.0*)?$'
+            then split_part(btrim({{ column }}), '.', 1)::integer
+    end)
+{%- endmacro %}
+
+{#- A date from 'YYYYMMDD', 'YYYY-MM-DD', 'YYYY/MM/DD' or 'YYYY-MM-DD HH:MM:SS' (an XLSX datetime);
+    an impossible date (20260231) is NULL. Nested CASEs keep the evaluation order, so make_date
+    is only reached with a valid year, month and day. -#}
+{% macro parse_date(column) -%}
+    {%- set parts = "regexp_match(btrim(" ~ column ~ "), '^([0-9]{4})[-/.]?([0-9]{1,2})[-/.]?([0-9]{1,2})([ T].*)?$')" -%}
+    (case
+        when btrim({{ column }}) ~ '^[0-9]{4}[-/.]?[0-9]{1,2}[-/.]?[0-9]{1,2}([ T].*)?$'
+            then (case
+                when ({{ parts }})[1]::integer >= 1
+                    and ({{ parts }})[2]::integer between 1 and 12
+                    and ({{ parts }})[3]::integer between 1 and 31
+                    then (case
+                        when ({{ parts }})[3]::integer <= extract(day from (
+                            make_date(({{ parts }})[1]::integer, ({{ parts }})[2]::integer, 1)
+                            + interval '1 month - 1 day'
+                        ))
+                            then make_date(
+                                ({{ parts }})[1]::integer,
+                                ({{ parts }})[2]::integer,
+                                ({{ parts }})[3]::integer
+                            )
+                    end)
+            end)
+    end)
+{%- endmacro %}
+
+{#- 是 / 否 -> boolean. -#}
+{% macro parse_yes_no(column) -%}
+    (case btrim({{ column }}) when '是' then true when '否' then false end)
+{%- endmacro %}
+
+{#- The first day of a delivery period 'YYYY', 'YYYYMM' or 'YYYYMMDD'. -#}
+{% macro period_start(column) -%}
+    (case
+        when {{ column }} ~ '^[0-9]{8}$' then to_date({{ column }}, 'YYYYMMDD')
+        when {{ column }} ~ '^[0-9]{6}$' then to_date({{ column }}, 'YYYYMM')
+        when {{ column }} ~ '^[0-9]{4}$' then to_date({{ column }}, 'YYYY')
+    end)
+{%- endmacro %}
+
+{#- The last day of a delivery period 'YYYY', 'YYYYMM' or 'YYYYMMDD'. -#}
+{% macro period_end(column) -%}
+    (case
+        when {{ column }} ~ '^[0-9]{8}$' then to_date({{ column }}, 'YYYYMMDD')
+        when {{ column }} ~ '^[0-9]{6}$'
+            then (to_date({{ column }}, 'YYYYMM') + interval '1 month - 1 day')::date
+        when {{ column }} ~ '^[0-9]{4}$'
+            then (to_date({{ column }}, 'YYYY') + interval '1 year - 1 day')::date
+    end)
+{%- endmacro %}

@@ -1,0 +1,41 @@
+-- The current registry snapshot of each county: the landed snapshot with the latest period
+-- (a county whose latest file was corrected by a _vN uses the correction: the earlier version
+-- is 'superseded' in the ledger and never 'landed').
+with
+
+deliveries as (
+    select * from {{ source('ops', 'delivery') }}
+),
+
+landed as (
+    select
+        batch_id,
+        scope as county_code,
+        period as registry_period,
+        version as delivery_version,
+        source_file,
+        delivered_at,
+        row_number() over (
+            partition by scope
+            order by period desc, version desc, delivered_at desc, batch_id desc
+        ) as recency
+    from deliveries
+    where
+        feed = 'registry'
+        and kind = 'snapshot'
+        and status = 'landed'
+),
+
+final as (
+    select
+        batch_id,
+        county_code,
+        registry_period,
+        delivery_version,
+        source_file,
+        delivered_at
+    from landed
+    where recency = 1
+)
+
+select * from final

@@ -1,0 +1,21 @@
+-- 户籍 monthly full: one row per person line of every landed full snapshot. snapshot_date is
+-- the last day of the snapshot's month (README: "Hukou population").
+with
+
+source as (
+    {{ landed_rows('hukou', 'hukou__full') }}
+),
+
+final as (
+    select
+        {{ hukou_columns() }},
+        {{ period_end('_delivery_period') }} as snapshot_date,
+        _batch_id as batch_id,
+        _source_file as source_file,
+        _source_row as source_row,
+        _delivery_period as delivery_period,
+        _delivery_version as delivery_version
+    from source
+)
+
+select * from final
