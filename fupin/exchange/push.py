@@ -21,6 +21,7 @@ Running it again with no change in the sync models sends nothing.
 
 from __future__ import annotations
 
+import bisect
 import contextlib
 import datetime as dt
 import json
@@ -674,6 +675,10 @@ class EntityReconciliation:
     national_count: int
     national_checksum: str
     out_of_step: list[OutOfStep] = field(default_factory=list)
+    # When they differ: the 户编号 (or shorter prefixes, when the request budget ran out) under
+    # which the national state differs, found by narrowing GET /state?prefix= digit by digit.
+    differing: list[str] = field(default_factory=list)
+    located: bool = True  # False: the budget ran out before every difference was narrowed down
 
     @property
     def agrees(self) -> bool:
@@ -714,6 +719,9 @@ class ReconcileReport:
                 f"{e.national_count} {e.national_checksum[:12]}…; {len(e.out_of_step)} records "
                 "not yet in step"
             )
+            if e.differing:
+                more = "" if e.located else " (budget exhausted: some only narrowed to a prefix)"
+                lines.append(f"  differs under: {', '.join(e.differing[:50])}{more}")
         return "\n".join(lines)
 
 
@@ -724,9 +732,13 @@ def reconcile(
     *,
     client: ExchangeClient | None = None,
     max_listed: int = 1000,
+    locate_budget: int = 500,
 ) -> ReconcileReport:
     """Compare, per entity, what the province recorded as accepted with GET /state, and list the
-    records of the sync models that are not yet in step (queued, held, rejected, changed)."""
+    records of the sync models that are not yet in step (queued, held, rejected, changed).
+
+    Where an entity differs, up to ``locate_budget`` more GET /state requests narrow the
+    difference down to the households concerned (``EntityReconciliation.differing``)."""
     own_client = client is None
     client = client or ExchangeClient(national)
     report = ReconcileReport()
@@ -743,9 +755,10 @@ def reconcile(
                         "where entity = %s and accepted_op = 'upsert' and record_key like %s",
                         (entity, _like_prefix(prefix)),
                     )
-                    count, checksum = protocol.checksum(cur.fetchall())
+                    pairs = cur.fetchall()
+                count, checksum = protocol.checksum(pairs)
                 national_state = client.state(entity, prefix)
-                report.entities[entity] = EntityReconciliation(
+                report.entities[entity] = result = EntityReconciliation(
                     entity=entity,
                     prefix=prefix,
                     expected_count=count,
@@ -754,11 +767,49 @@ def reconcile(
                     national_checksum=str(national_state["checksum"]),
                     out_of_step=_out_of_step(conn, entity, prefix, max_listed),
                 )
+                if not result.agrees and locate_budget > 0:
+                    result.differing, result.located = _locate(
+                        client, entity, pairs, prefix or "", locate_budget
+                    )
             conn.rollback()
     finally:
         if own_client:
             client.close()
     return report
+
+
+def _locate(
+    client: ExchangeClient, entity: str, pairs: list[tuple[str, int]], prefix: str, budget: int
+) -> tuple[list[str], bool]:
+    """The 户编号 prefixes under which the national state differs from the expected one.
+
+    Every key starts with the 20-digit 户编号, so the difference is narrowed digit by digit
+    (ten GET /state?prefix= per level) down to whole households."""
+    ordered = sorted(pairs, key=lambda pair: pair[0].encode("utf-8"))
+    keys = [key for key, _ in ordered]
+    remaining = budget
+    found: list[str] = []
+    complete = True
+    stack = [prefix]  # prefixes known to differ
+    while stack:
+        current = stack.pop()
+        if len(current) >= 20:
+            found.append(current)
+            continue
+        if remaining < 10:
+            found.append(current)
+            complete = False
+            continue
+        for digit in "9876543210":  # pushed in reverse: popped in ascending order
+            child = current + digit
+            low = bisect.bisect_left(keys, child)
+            high = bisect.bisect_left(keys, child + "\U0010ffff")
+            expected = protocol.checksum(ordered[low:high])
+            national = client.state(entity, child)
+            remaining -= 1
+            if (int(national["count"]), national["checksum"]) != expected:
+                stack.append(child)
+    return sorted(found), complete
 
 
 def _like_prefix(prefix: str | None) -> str:

@@ -614,6 +614,7 @@ class _Handler(BaseHTTPRequestHandler):
     simulator: NationalSimulator  # set on the bound subclass
     protocol_version = "HTTP/1.1"
     server_version = "NationalSimulator/1"
+    disable_nagle_algorithm = True  # headers and body are separate writes: no 40 ms delays
 
     def log_message(self, format: str, *args: Any) -> None:  # noqa: A002 (stdlib signature)
         log.debug("%s - %s", self.address_string(), format % args)

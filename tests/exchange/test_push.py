@@ -243,6 +243,10 @@ def test_reconcile_shows_a_tampered_national_state(sync, simulator, national, cl
     assert not check["household"].agrees and not check["member"].agrees
     assert check["member"].national_count == check["member"].expected_count - 1
     assert "DIFFERS" in check.summary()
+    # narrowed down to the households concerned
+    assert check["household"].differing == [household_id(2)]
+    assert check["member"].differing == [household_id(3)]
+    assert check["household"].located and household_id(3) in check.summary()
     # per region: the other county still agrees, the tampered one does not
     assert reconcile(sync.dsn, national, "520202", client=client).agrees
     assert not reconcile(sync.dsn, national, "520123", client=client).agrees
