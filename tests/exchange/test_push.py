@@ -343,3 +343,31 @@ def test_simulator_as_a_process_with_a_state_file(sync, tmp_path):
     saved = NationalSimulator.read_state_file(state)
     assert len(saved["records"]["household"]) == 2
     assert saved["sequences"] == {f"{SENDER}/household": 1, f"{SENDER}/member": 1}
+
+
+def test_operator_commands(sync, simulator, tmp_path, capsys, monkeypatch):
+    from fupin.exchange.__main__ import main
+
+    monkeypatch.setenv("TEST_NATIONAL_SECRET", SECRET)
+    monkeypatch.setenv("TEST_WAREHOUSE_DSN", sync.dsn)
+    config = tmp_path / "fupin.yml"
+    config.write_text(
+        f"""
+province: "52"
+warehouse: {{dsn: "${{TEST_WAREHOUSE_DSN}}"}}
+landing: {{root: landing}}
+national:
+  base_url: "{simulator.base_url}"
+  sender_id: "{SENDER}"
+  secret: "${{TEST_NATIONAL_SECRET}}"
+""",
+        encoding="utf-8",
+    )
+    seed(sync, households=2, members=1)
+    assert main(["push", "--config", str(config)]) == 0
+    assert "household: 2 upserts" in capsys.readouterr().out
+    assert main(["reconcile", "--config", str(config), "--prefix", "520123"]) == 0
+    simulator.remove_record("household", household_id(1))
+    assert main(["reconcile", "--config", str(config)]) == 2
+    out = capsys.readouterr().out
+    assert "DIFFERS" in out and SECRET not in out
