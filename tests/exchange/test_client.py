@@ -140,3 +140,25 @@ def test_refusals_stop_with_a_clear_message_and_never_show_the_secret(simulator,
     with pytest.raises(ExchangeRefused, match="409.*batch_id_reused"):
         right.send_batch(batch_id, 2, other)
     assert SECRET not in caplog.text
+
+
+def test_409_sequence_for_a_batch_already_accepted_takes_its_stored_answer():
+    """A national implementation that checks the sequence before the batch_id: the client sees
+    409 with expected past its sequence, asks GET /batches/{id} and takes the stored answer."""
+    from fupin.exchange.simulator import NationalSimulator, Reply
+
+    class SequenceFirst(NationalSimulator):
+        def _receive(self, sender, batch, body):
+            expected = self._sequences.get(f"{sender}/{batch['entity']}", 0) + 1
+            if batch["sequence"] != expected:
+                return Reply(409, {"error": "sequence", "expected": expected})
+            return super()._receive(sender, batch, body)
+
+    with SequenceFirst(secret=SECRET, sender_id=SENDER) as sim:
+        national = NationalConfig(base_url=sim.base_url, sender_id=SENDER, secret=SECRET)
+        client = ExchangeClient(national, timeout=2, sleep=lambda s: None)
+        batch_id, body = body_of(1, 1)
+        first = client.send_batch(batch_id, 1, body)
+        again = client.send_batch(batch_id, 1, body)
+        assert again.recovered and again.answer == first.answer
+        client.close()

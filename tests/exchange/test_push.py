@@ -371,3 +371,13 @@ national:
     assert main(["reconcile", "--config", str(config)]) == 2
     out = capsys.readouterr().out
     assert "DIFFERS" in out and SECRET not in out
+
+
+def test_batches_stay_under_5_mb(sync, simulator, national, client):
+    for n in range(1, 31):  # 30 households of ~200 kB each: about 6 MB in all
+        sync.household(household_id(n), note="备注" * 35_000)
+    report = push(sync.dsn, national, client=client)
+    assert report["household"].accepted == 30 and report["household"].batches == 2
+    sizes = sync.query("select length(body) from exchange.batch")
+    assert all(size <= 5_000_000 for (size,) in sizes)
+    assert simulator.state("household")["count"] == 30
