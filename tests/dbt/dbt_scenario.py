@@ -4,7 +4,7 @@ One county (520123) with a registry snapshot, hukou full + deltas, payroll list 
 planted so that V01 and V10 fire for some members and narrowly miss for others; a second
 county (520124) whose registry file was corrected by a _v2. ``EXPECTED_*`` are the answers.
 
-Run ``python -m tests.dbt.scenario DSN`` to load it into a migrated database by hand.
+Run ``python -m tests.dbt.dbt_scenario DSN`` to load it into a migrated database by hand.
 """
 
 from __future__ import annotations
@@ -229,7 +229,9 @@ def deliveries() -> list[dict]:
             "version": 2,
             "source_file": f"registry/{OTHER_COUNTY}/建档立卡_{OTHER_COUNTY}_202610_v2.xlsx",
             "rows": {
-                "registry__household": [_household(H_OTHER, OTHER_VILLAGE, "赵二", OTHER_V2, "返贫")],
+                "registry__household": [
+                    _household(H_OTHER, OTHER_VILLAGE, "赵二", OTHER_V2, "返贫")
+                ],
                 "registry__member": [_member(H_OTHER, "赵二", OTHER_V2, "户主", "男")],
             },
         },
