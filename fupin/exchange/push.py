@@ -235,7 +235,8 @@ def _detect(conn, entity: str, counts: EntityReport) -> None:
         cur.execute(
             f"""
             create temporary table _changed on commit drop as
-            select s.record_key, s.household_id, s.data,
+            select s.record_key, coalesce(s.household_id, split_part(s.record_key, '|', 1))
+                       as household_id, s.data,
                    coalesce(s.content_hash, md5(s.data::text)) as content_hash,
                    nextval('exchange.record_version_seq') as version
             from {table} s
