@@ -87,6 +87,12 @@ def test_build_finds_v01_and_v10_and_keeps_alert_history(warehouse_dsn, tmp_path
     assert household == [("520123", ["缺技术", "缺资金"], 4, 3750, 3750)]
     assert _query(warehouse_dsn, "select count(*) from marts.household") == [(3,)]
     assert _query(warehouse_dsn, "select count(*) from marts.member") == [(12,)]
+    # the national push gets every member but the one whose ID number fails the check
+    assert _query(warehouse_dsn, "select count(*) from exchange.sync_member") == [(11,)]
+    assert _query(warehouse_dsn, "select record_key, problems from exchange.sync_unsendable") == [
+        (f"{s.H_POOR}|{s.BAD_CHECK}", ["id_number fails the GB 11643 check"])
+    ]
+    assert _query(warehouse_dsn, "select count(*) from marts.household_history") == [(3,)]
 
     # a later check: the 202611 减少 change ends PAYROLL_ON's pay on 2026-11-15, and a hukou
     # delta of 2026-11-20 adds NOT_IN_HUKOU: both alerts close, the others stay open
@@ -107,7 +113,15 @@ def test_build_finds_v01_and_v10_and_keeps_alert_history(warehouse_dsn, tmp_path
 
 def test_build_on_an_empty_warehouse(warehouse_dsn, tmp_path):
     run_dbt(warehouse_dsn, ["build"], {"as_of": s.AS_OF}, work_dir=tmp_path / "dbt")
-    assert _query(warehouse_dsn, "select count(*) from marts.verification_alert") == [(0,)]
+    for table in (
+        "marts.household",
+        "marts.member",
+        "marts.verification_alert",
+        "marts.household_history",
+        "exchange.sync_household",
+        "exchange.sync_member",
+    ):
+        assert _query(warehouse_dsn, f"select count(*) from {table}") == [(0,)]
 
 
 def test_failure_names_the_failing_node(warehouse_dsn, tmp_path):

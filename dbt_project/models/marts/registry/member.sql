@@ -21,6 +21,7 @@ final as (
         relation,
         sex,
         sex_code,
+        sex_raw,
         birth_date,
         ethnicity,
         education,
