@@ -301,3 +301,152 @@ def landing_relative(landing: Landing, path: Path) -> str:
 
 
 __all__ = ["registry", "hukou", "payroll", "write_csv", "write_xlsx", "yuan"]
+
+
+# --- REST simulators' records and the civil-affairs table -----------------------------------
+def apis(deployment: Deployment, out_dir: Path, counts: dict[str, int]) -> None:
+    """One JSON object per line: the items the vehicle and business simulators serve.
+
+    A record may appear several times (one line per version: a status change later); the
+    simulators order by (updated_at, plate_no) / (changed_at, uscc), as the APIs do.
+    """
+    from fupin.synth.writers import jsonl_bytes
+
+    folder = out_dir / "apis"
+    folder.mkdir(parents=True, exist_ok=True)
+    vehicles = sorted(deployment.vehicles, key=lambda r: (r["updated_at"], r["plate_no"]))
+    data, count = jsonl_bytes(vehicles, columns.VEHICLE, "apis/vehicle.jsonl")
+    (folder / "vehicle.jsonl").write_bytes(data)
+    counts["apis/vehicle.jsonl"] = count
+    entities = sorted(deployment.businesses, key=lambda r: (r["changed_at"], r["uscc"]))
+    data, count = jsonl_bytes(entities, columns.BUSINESS, "apis/business.jsonl")
+    (folder / "business.jsonl").write_bytes(data)
+    counts["apis/business.jsonl"] = count
+
+
+def minzheng(deployment: Deployment, out_dir: Path, counts: dict[str, int]) -> None:
+    """``minzheng.assistance_recipient`` rows for the civil-affairs database simulator."""
+    folder = out_dir / "minzheng"
+    folder.mkdir(parents=True, exist_ok=True)
+    for number, row in enumerate(deployment.dibao, start=1):
+        row["recipient_id"] = 100_000 + number
+    data, count = csv_bytes(
+        columns.DIBAO, deployment.dibao, encoding="utf-8", newline=LF, relative="minzheng"
+    )
+    (folder / "assistance_recipient.csv").write_bytes(data)
+    counts["minzheng/assistance_recipient.csv"] = count
+
+
+# --- medical, education, renshe --------------------------------------------------------------
+def medical(deployment: Deployment, landing: Landing) -> None:
+    period = deployment.period
+    last_month = period.months[-1]
+    for year, month in period.months:
+        rows = list(deployment.medical.get((year, month), []))
+        rows.extend(deployment.extra_rows.get(f"medical:{year}{month:02d}", []))
+        relative = f"medical/yibao_settle_{year}{month:02d}.csv"
+        header = columns.MEDICAL
+        if deployment.drift and (year, month) == last_month:
+            # The department added a column at the end (schema drift on request).
+            header = (*columns.MEDICAL, "参保地区划")
+            for row in rows:
+                row["参保地区划"] = row["证件号码"][:6]
+            deployment.truth.quirk("schema_drift", file=relative, change="added 参保地区划")
+        write_csv(landing, relative, header, rows, newline=CRLF, bom=True)
+
+
+def education(deployment: Deployment, landing: Landing) -> None:
+    from fupin.synth.background import enrolments
+    from fupin.synth.writers import jsonl_bytes
+
+    for snapshot, rows in enrolments(deployment).items():
+        relative = f"education/xueji_{snapshot:%Y%m%d}.jsonl"
+        data, count = jsonl_bytes(rows, columns.EDUCATION_ENROLMENT, relative)
+        landing.write(relative, data, count)
+    for year in sorted(deployment.admissions):
+        relative = f"education/luqu_{year}.jsonl"
+        data, count = jsonl_bytes(
+            deployment.admissions[year], columns.EDUCATION_ADMISSION, relative
+        )
+        landing.write(relative, data, count)
+
+
+def renshe(deployment: Deployment, landing: Landing) -> None:
+    period = deployment.period
+    last_month = period.months[-1]
+    for year, month in period.months:
+        cutoff = month_end(year, month)
+        rows = []
+        for template in deployment.renshe:
+            person = template["_person"]
+            if person.cancelled_by(cutoff) is not None:
+                continue
+            months = template.get("_months")
+            if months is not None and (year, month) not in months:
+                continue
+            row = dict(template, 所属期=f"{year}{month:02d}")
+            if (year, month) != period.months[-1]:
+                row.pop("_marks", None)
+            rows.append(row)
+        rows.extend(deployment.extra_rows.get(f"renshe:{year}{month:02d}", []))
+        relative = f"renshe/renshe_{year}{month:02d}.csv"
+        renamed = None
+        if deployment.drift and (year, month) == last_month:
+            renamed = {"单位名称": "工作单位"}
+            deployment.truth.quirk(
+                "schema_drift", file=relative, change="renamed 单位名称 -> 工作单位"
+            )
+        write_csv(landing, relative, columns.RENSHE, rows, renamed=renamed)
+
+
+# --- property, disability, relocation, assistance ------------------------------------------
+def _weekly(rows: list[dict], weeks: list[dt.date]) -> dict[dt.date, list[dict]]:
+    """Each row goes to the first weekly delivery on or after its date."""
+    out: dict[dt.date, list[dict]] = {week: [] for week in weeks}
+    for row in sorted(rows, key=lambda r: r["_date"]):
+        week = next((w for w in weeks if w >= row["_date"]), None)
+        if week is not None:
+            out[week].append(row)
+    return out
+
+
+def property_feed(deployment: Deployment, landing: Landing) -> None:
+    from fupin.synth.background import weekly_dates
+
+    weeks = weekly_dates(deployment)
+    for week, rows in _weekly(deployment.properties, weeks).items():
+        rows = rows + deployment.extra_rows.get(f"budongchan:{week:%Y%m%d}", [])
+        relative = f"property/budongchan_{week:%Y%m%d}.csv"
+        write_csv(landing, relative, columns.PROPERTY_REGISTRATION, rows)
+    for week, rows in _weekly(deployment.renovations, weeks).items():
+        relative = f"property/weifang_{week:%Y%m%d}.csv"
+        write_csv(landing, relative, columns.HOUSE_RENOVATION, rows)
+
+
+def disability(deployment: Deployment, landing: Landing) -> None:
+    for year, month in deployment.period.months:
+        cutoff = month_end(year, month)
+        rows = [r for r in deployment.certificates if r["_issued"] <= cutoff]
+        rows.extend(deployment.extra_rows.get(f"canlian:{year}{month:02d}", []))
+        relative = f"disability/canlian_{year}{month:02d}.csv"
+        write_csv(landing, relative, columns.DISABILITY, rows, encoding="gbk", newline=CRLF)
+
+
+def relocation(deployment: Deployment, landing: Landing) -> None:
+    quarters = sorted({(y, (m - 1) // 3 + 1) for y, m in deployment.period.months})
+    for year, quarter in quarters:
+        relative = f"relocation/banqian_{year}{quarter}.xlsx"
+        sheet = SheetSpec("搬迁户", columns.RELOCATION, deployment.relocations)
+        write_xlsx(landing, relative, [sheet])
+
+
+def assistance(deployment: Deployment, landing: Landing) -> None:
+    for year, month in deployment.period.months:
+        cutoff = month_end(year, month)
+        rows = [r for r in deployment.cadre_assignments if r["_start"] <= cutoff]
+        relative = f"assistance/bangfu_ganbu_{year}{month:02d}.csv"
+        write_csv(landing, relative, columns.CADRE_ASSIGNMENT, rows)
+        rows = list(deployment.enterprise_aid.get((year, month), []))
+        rows.extend(deployment.extra_rows.get(f"qiye_bangfu:{year}{month:02d}", []))
+        relative = f"assistance/qiye_bangfu_{year}{month:02d}.csv"
+        write_csv(landing, relative, columns.ENTERPRISE_AID, rows)

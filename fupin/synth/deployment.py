@@ -164,6 +164,11 @@ class Deployment:
     cadre_assignments: list[dict] = field(default_factory=list)  # with _start/_end
     enterprise_aid: dict[tuple[int, int], list[dict]] = field(default_factory=dict)
     extra_rows: dict[str, list[dict]] = field(default_factory=dict)  # file kind -> bad rows
+    # Number allocators shared by planted cases and background (set by the generator).
+    plates: object = None
+    settlement_ids: object = None
+    property_certificates: object = None
+    other_ids: dict[str, object] = field(default_factory=dict)  # newcomers' counties
 
     @classmethod
     def create(

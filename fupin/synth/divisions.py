@@ -81,3 +81,50 @@ def province_name(province: str) -> str:
         if row["code"] == province:
             return row["name"]
     raise ValueError(f"unknown province {province!r}")
+
+
+@functools.cache
+def _historic_codes(province: str) -> tuple[tuple[str, str, int | None, int | None], ...]:
+    """(code, name, first year, last year) of every county code the ID check knows.
+
+    ID numbers keep the county code of first registration: someone registered before a
+    county got its current code carries the older one (修文县 was 522524 until 1995).
+    python-stdnum's table, which ``fupin.ids`` validates against, has these periods.
+    """
+    from stdnum import numdb
+
+    codes = []
+    for _, low, _high, _props, children in numdb.get("cn/loc").prefixes:
+        if low != province:
+            continue
+        for _, suffix, _high2, props, _ in children:
+            for entry in props.get("county", "").split(","):
+                first = last = None
+                name = entry
+                if entry.startswith("["):
+                    period, name = entry[1:].split("]", 1)
+                    start, end = period.split("-")
+                    first = int(start) if start else None
+                    last = int(end) if end else None
+                codes.append((province + suffix, name, first, last))
+    return tuple(codes)
+
+
+@functools.cache
+def id_prefix(province: str, county_code: str, county_name: str, birth_year: int) -> str:
+    """The 6-digit address code a person of this county born in ``birth_year`` carries."""
+
+    def valid(first: int | None, last: int | None) -> bool:
+        return (first is None or birth_year >= first) and (last is None or birth_year <= last)
+
+    codes = _historic_codes(province)
+    ordered = (
+        [c for c in codes if c[0] == county_code]
+        + [c for c in codes if c[1] == county_name]
+        + [c for c in codes if c[0][:4] == county_code[:4] and c[0][4:] != "00"]
+        + [c for c in codes if c[0][4:] != "00"]
+    )
+    for code, _name, first, last in ordered:
+        if valid(first, last):
+            return code
+    return county_code

@@ -52,16 +52,42 @@ def generate(
     deployment = Deployment.create(
         province, list(counties), seed, period, households_per_county, drift
     )
+    deployment.plates = background.Plates(deployment)
+    deployment.settlement_ids = background.MedicalIds()
+    deployment.property_certificates = background.Certificates(deployment)
     # Planted households first: the background then knows which people to leave alone.
-    planted.plant(deployment)
+    planter = planted.plant(deployment)
     background.legacy_numbers(deployment)
     background.hukou_events(deployment)
     background.payroll(deployment)
+    background.vehicles(deployment, deployment.plates)
+    background.businesses(deployment)
+    background.dibao(deployment)
+    background.medical(deployment, deployment.settlement_ids)
+    background.admissions(deployment)
+    background.renshe(deployment)
+    background.properties(deployment, deployment.property_certificates)
+    background.renovations(deployment)
+    background.disability(deployment)
+    background.relocations(deployment)
+    background.cadre_assignments(deployment)
+    background.enterprise_aid(deployment)
+    planter.other_quarantines()  # needs the background's companies
 
     landing = Landing(out_dir / "landing")
     deliveries.registry(deployment, landing)
     deliveries.hukou(deployment, landing)
     deliveries.payroll(deployment, landing)
+    deliveries.medical(deployment, landing)
+    deliveries.education(deployment, landing)
+    deliveries.renshe(deployment, landing)
+    deliveries.property_feed(deployment, landing)
+    deliveries.disability(deployment, landing)
+    deliveries.relocation(deployment, landing)
+    deliveries.assistance(deployment, landing)
+    other_counts: dict[str, int] = {}
+    deliveries.apis(deployment, out_dir, other_counts)
+    deliveries.minzheng(deployment, out_dir, other_counts)
 
     truth = deployment.truth
     document = {
@@ -90,6 +116,7 @@ def generate(
         json.dumps(document, ensure_ascii=False, indent=1, default=str) + "\n", encoding="utf-8"
     )
     counts = {f"landing/{name}": rows for name, rows in landing.counts.items()}
+    counts.update(other_counts)
     return SynthResult(out_dir, landing.root, period.as_of.isoformat(), counts, truth_path)
 
 

@@ -157,19 +157,35 @@ class Household:
 
 
 class IdNumbers:
-    """Allocates unique, valid ID numbers under one county prefix."""
+    """Allocates unique, valid ID numbers of one county (its code at the person's birth)."""
 
-    def __init__(self, prefix: str) -> None:
-        self.prefix = prefix
+    def __init__(self, county: County | str, province: str | None = None) -> None:
+        if isinstance(county, str):
+            from fupin.synth.divisions import province_counties
+
+            county = province_counties(province or county[:2])[county]
+        from fupin.synth.divisions import province_counties
+
+        self.county = county
+        self.prefix = county.code
         self.used: dict[tuple[str, str], int] = {}
+        # Counties that share an older code (new districts) draw from different sequence blocks.
+        self.block = list(province_counties(county.code[:2])).index(county.code) % 9 + 1
 
     def allocate(self, birth: dt.date, sex: str) -> str:
+        from fupin.synth.divisions import id_prefix
+
+        prefix = id_prefix(self.county.code[:2], self.county.code, self.county.name, birth.year)
         birth_text = birth.strftime("%Y%m%d")
         count = self.used.get((birth_text, sex), 0)
         self.used[(birth_text, sex)] = count + 1
-        # Sequence parity is the sex (odd male); counts above 499 a day cannot occur here.
-        sequence = 2 * count + (1 if sex == "1" else 0) + 100
-        first17 = f"{self.prefix}{birth_text}{sequence:03d}"
+        if count >= 50:
+            raise ValueError(
+                f"more than 50 people of one sex born on {birth} in {self.county.name}"
+            )
+        # Sequence parity is the sex (odd male).
+        sequence = 100 * self.block + 2 * count + (1 if sex == "1" else 0)
+        first17 = f"{prefix}{birth_text}{sequence:03d}"
         return first17 + id_check_digit(first17)
 
 
@@ -200,7 +216,7 @@ class PopulationBuilder:
         self.seed = seed
         self.as_of = as_of
         self.rng = rng_for(seed, county.code, "population")
-        self.ids = IdNumbers(county.code)
+        self.ids = IdNumbers(county)
         self.households: list[Household] = []
         self.villages = self._villages()
         self._next_hukou_no = 1
@@ -364,6 +380,7 @@ class PopulationBuilder:
             exit_year = None
         elif exit_year is None:
             exit_year = rng.choice([y for y in BACKGROUND_EXIT_YEARS if y >= identified])
+        chosen_income = net_income_cents is not None
         if net_income_cents is None:
             net_income_cents = rng.randint(BACKGROUND_MIN_NET_INCOME, 18_000) * 100 + rng.choice(
                 (0, 50, 0, 20)
@@ -376,7 +393,7 @@ class PopulationBuilder:
         business = total * rng.randint(10, 35) // 100
         wage = total - transfer - property_income - business
         declared = net_income_cents
-        if rng.random() < 0.06:
+        if rng.random() < 0.06 and not chosen_income:
             # The county's own computation drifts a little from (income - expense) / size.
             declared = net_income_cents + rng.choice((-1, 1)) * rng.randint(50, 300) * 100
             declared = max(declared, BACKGROUND_MIN_NET_INCOME * 100)

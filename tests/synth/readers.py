@@ -18,6 +18,7 @@ CSV_ENCODINGS = {
     "renshe": "utf-8",
     "property": "utf-8",
     "assistance": "utf-8",
+    "minzheng": "utf-8",
 }
 
 
