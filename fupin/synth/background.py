@@ -149,7 +149,9 @@ def builder_ids_for(deployment: Deployment, county_code: str):
     if county_code in deployment.builders:
         return deployment.builders[county_code].ids
     if county_code not in deployment.other_ids:
-        deployment.other_ids[county_code] = IdNumbers(county_code, deployment.province)
+        deployment.other_ids[county_code] = IdNumbers(
+            county_code, deployment.province, deployment.used_ids
+        )
     return deployment.other_ids[county_code]
 
 

@@ -169,6 +169,7 @@ class Deployment:
     settlement_ids: object = None
     property_certificates: object = None
     other_ids: dict[str, object] = field(default_factory=dict)  # newcomers' counties
+    used_ids: dict = field(default_factory=dict)  # (prefix, birth date, sex) -> count
 
     @classmethod
     def create(
@@ -184,7 +185,7 @@ class Deployment:
         deployment = cls(province, counties, seed, period, households_per_county, drift)
         for county in counties:
             deployment.builders[county.code] = build_county(
-                county, seed, period.as_of, households_per_county
+                county, seed, period.as_of, households_per_county, deployment.used_ids
             )
         return deployment
 

@@ -157,34 +157,34 @@ class Household:
 
 
 class IdNumbers:
-    """Allocates unique, valid ID numbers of one county (its code at the person's birth)."""
+    """Allocates unique, valid ID numbers of one county (its code at the person's birth).
 
-    def __init__(self, county: County | str, province: str | None = None) -> None:
+    Counties of one deployment share ``used``: two counties may carry the same older code
+    (a district created later), and their people must still get different numbers.
+    """
+
+    def __init__(
+        self, county: County | str, province: str | None = None, used: dict | None = None
+    ) -> None:
         if isinstance(county, str):
             from fupin.synth.divisions import province_counties
 
             county = province_counties(province or county[:2])[county]
-        from fupin.synth.divisions import province_counties
-
         self.county = county
-        self.prefix = county.code
-        self.used: dict[tuple[str, str], int] = {}
-        # Counties that share an older code (new districts) draw from different sequence blocks.
-        self.block = list(province_counties(county.code[:2])).index(county.code) % 9 + 1
+        self.used: dict[tuple[str, str, str], int] = {} if used is None else used
 
     def allocate(self, birth: dt.date, sex: str) -> str:
         from fupin.synth.divisions import id_prefix
 
         prefix = id_prefix(self.county.code[:2], self.county.code, self.county.name, birth.year)
         birth_text = birth.strftime("%Y%m%d")
-        count = self.used.get((birth_text, sex), 0)
-        self.used[(birth_text, sex)] = count + 1
-        if count >= 50:
-            raise ValueError(
-                f"more than 50 people of one sex born on {birth} in {self.county.name}"
-            )
+        key = (prefix, birth_text, sex)
+        count = self.used.get(key, 0)
+        self.used[key] = count + 1
+        if count >= 450:
+            raise ValueError(f"more than 450 people of one sex born on {birth} under {prefix}")
         # Sequence parity is the sex (odd male).
-        sequence = 100 * self.block + 2 * count + (1 if sex == "1" else 0)
+        sequence = 100 + 2 * count + (1 if sex == "1" else 0)
         first17 = f"{prefix}{birth_text}{sequence:03d}"
         return first17 + id_check_digit(first17)
 
@@ -211,12 +211,14 @@ def birth_for_age(rng: random.Random, age: int, as_of: dt.date) -> dt.date:
 class PopulationBuilder:
     """Builds the households of one county."""
 
-    def __init__(self, county: County, seed: int, as_of: dt.date) -> None:
+    def __init__(
+        self, county: County, seed: int, as_of: dt.date, used_ids: dict | None = None
+    ) -> None:
         self.county = county
         self.seed = seed
         self.as_of = as_of
         self.rng = rng_for(seed, county.code, "population")
-        self.ids = IdNumbers(county)
+        self.ids = IdNumbers(county, used=used_ids)
         self.households: list[Household] = []
         self.villages = self._villages()
         self._next_hukou_no = 1
@@ -442,10 +444,14 @@ def computed_net_cents(registry: RegistryHousehold, size: int) -> int:
 
 
 def build_county(
-    county: County, seed: int, as_of: dt.date, registered_households: int
+    county: County,
+    seed: int,
+    as_of: dt.date,
+    registered_households: int,
+    used_ids: dict | None = None,
 ) -> PopulationBuilder:
     """The background households of one county: about one in six rural households registered."""
-    builder = PopulationBuilder(county, seed, as_of)
+    builder = PopulationBuilder(county, seed, as_of, used_ids)
     rng = builder.rng
     total = registered_households * 6
     registered = set(rng.sample(range(total), registered_households))

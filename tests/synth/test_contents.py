@@ -109,6 +109,8 @@ def test_people_are_plausible(small):
     ) as f:
         rows = list(csv.DictReader(f))
     assert len(rows) > 1000
+    numbers = [normalize_id_number(row["公民身份号码"]) for row in rows]
+    assert len(set(numbers)) == len(numbers), "one ID number for two people"
     for row in rows:
         number = normalize_id_number(row["公民身份号码"])
         assert row["性别"] == ("1" if int(number[16]) % 2 else "2")
@@ -238,3 +240,16 @@ def test_schema_drift_on_request(tmp_path):
 def test_as_of_must_lie_in_the_range(tmp_path):
     with pytest.raises(ValueError, match="as_of"):
         generate(tmp_path / "x", as_of="2027-01-31", **TINY)
+
+
+def test_command_line(tmp_path, capsys):
+    from fupin.synth.cli import main
+
+    code = main(
+        ["--out", str(tmp_path / "cli"), "--counties", "520123", "--start", "2026-10",
+         "--end", "2026-10", "--households-per-county", "15", "--seed", "2"]
+    )  # fmt: skip
+    assert code == 0
+    assert (tmp_path / "cli/ground_truth.json").exists()
+    assert "ground truth" in capsys.readouterr().out
+    assert main(["--out", str(tmp_path / "bad"), "--counties", "999999"]) == 2
