@@ -18,8 +18,9 @@
 {%- endmacro %}
 
 {#- The verification rule models whose findings verification_alert collects. A new rule (V02…)
-    is one int_verification__vNN_* model with the columns of int_verification__findings, added
-    here. -#}
+    is one int_verification__vNN_* model with one row per finding and the columns rule_code,
+    finding (a finding of seed policy_rules), household_id, id_number, evidence (jsonb list),
+    added here. -#}
 {% macro verification_rule_models() -%}
     {{ return([
         'int_verification__v01_state_payroll',

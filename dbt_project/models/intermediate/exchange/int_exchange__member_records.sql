@@ -2,7 +2,8 @@
 -- it cannot be sent (problems, empty = sendable): an ID number that fails the GB 11643 check
 -- (the national system rejects it; V10 reports it to the county), missing name or relation,
 -- codes outside the registry's lists, or a household that is not itself sendable (the national
--- system would hold the member as unknown_household).
+-- system would hold the member as unknown_household). record_key is member_key: 户编号|证件号码
+-- (for a member without any ID number, which is never sendable, 户编号|#batch:row).
 with
 
 members as (
@@ -69,7 +70,7 @@ records as (
 final as (
     select
         'member' as entity,
-        household_id || '|' || coalesce(id_number, '') as record_key,
+        member_key as record_key,
         household_id,
         id_number,
         member_key,

@@ -107,11 +107,7 @@ final as (
         pay_start_date,
         pay_end_date,
         coalesce(change_type = '减少', false) as is_removed,
-        (
-            coalesce(staff_category in ('在职', '退休'), false)
-            and (pay_start_date is null or pay_start_date <= {{ as_of_date() }})
-            and (pay_end_date is null or pay_end_date > {{ as_of_date() }})
-        ) as is_on_payroll,
+        {{ is_on_state_payroll('ranked') }} as is_on_payroll,
         record_kind as last_record_kind,
         change_type as last_change_type,
         raw_table as last_raw_table,

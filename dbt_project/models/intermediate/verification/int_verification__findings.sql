@@ -1,16 +1,17 @@
 -- Every finding of every implemented verification rule, with its severity and rule name from
--- seed policy_rules; disabled rule findings are dropped here. One row per rule, household and
--- member (id_number NULL for household-level rules); findings lists the rule's sub-cases that
--- fired, severity is the highest of them.
+-- seed policy_rules; disabled findings are dropped here. The rule models give one row per
+-- finding (rule_code, finding, household_id, id_number, evidence); this model merges them into
+-- one row per rule, household and member (id_number NULL for household-level rules): findings
+-- (jsonb list) the sub-cases that fired, severity is the highest of them.
 with
 
 rule_hits as (
     {%- for model_name in verification_rule_models() %}
     select
         rule_code,
+        finding,
         household_id,
         id_number,
-        findings,
         evidence
     from {{ ref(model_name) }}
     {%- if not loop.last %}
@@ -28,17 +29,16 @@ enabled_findings as (
         rule_hits.rule_code,
         rule_hits.household_id,
         rule_hits.id_number,
-        finding.value as finding,
+        rule_hits.finding,
         rules.rule_name,
         rules.severity,
         rules.severity_rank,
         rule_hits.evidence
     from rule_hits
-    cross join lateral unnest(rule_hits.findings) as finding (value)
     inner join rules
         on
             rule_hits.rule_code = rules.rule_code
-            and finding.value = rules.finding
+            and rule_hits.finding = rules.finding
     where rules.enabled
 ),
 
@@ -77,7 +77,7 @@ grouped as (
         max(id_number) as id_number,
         min(rule_name) as rule_name,
         max(severity_rank) as severity_rank,
-        array_agg(distinct finding order by finding) as findings
+        jsonb_agg(distinct finding order by finding) as findings
     from enabled_findings
     group by rule_code, household_id, coalesce(id_number, '')
 ),

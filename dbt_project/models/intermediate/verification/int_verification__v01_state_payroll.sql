@@ -1,5 +1,6 @@
--- V01 财政供养: a checked member is on the state payroll on the check date
--- (int_payroll__staff_on_date.is_on_payroll). One row per member; evidence: the registry row,
+-- V01 财政供养: a checked member is on the state payroll on the check date (macro
+-- is_on_state_payroll over int_payroll__staff_on_date: 在职 or 退休, no 停薪日期 on or before
+-- as_of; a 减少 change ends the position). One row per member and finding (on_payroll); evidence: the registry row,
 -- then the payroll record(s) that put the member on the payroll.
 with
 
@@ -9,7 +10,6 @@ members as (
 
 staff as (
     select * from {{ ref('int_payroll__staff_on_date') }}
-    where is_on_payroll
 ),
 
 matched as (
@@ -35,7 +35,9 @@ matched as (
     from members
     inner join staff
         on members.id_number = staff.id_number
-    where members.id_number_valid
+    where
+        members.id_number_valid
+        and {{ is_on_state_payroll('staff') }}
 ),
 
 final as (
@@ -43,7 +45,7 @@ final as (
         'V01' as rule_code,
         household_id,
         id_number,
-        array['on_payroll'] as findings,
+        'on_payroll' as finding,
         jsonb_build_array(registry_evidence)
         || jsonb_agg(payroll_evidence order by payroll_evidence::text) as evidence
     from matched

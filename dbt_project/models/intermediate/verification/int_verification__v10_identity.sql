@@ -1,7 +1,7 @@
 -- V10 身份不符: a checked member's ID number fails the GB 11643 check (id_invalid), or is not in
 -- the hukou population at all, cancelled persons included (not_in_hukou), or the hukou record
 -- has another name (name_differs) or a 出生日期 other than the birth date of the ID number
--- (birth_date_differs). One row per member; evidence: the registry row, then the hukou record.
+-- (birth_date_differs). One row per member and finding; evidence: the registry row, then the hukou record.
 with
 
 members as (
@@ -67,15 +67,15 @@ compared as (
 final as (
     select
         'V10' as rule_code,
-        household_id,
-        id_number,
-        findings,
+        finding.value as finding,
+        compared.household_id,
+        compared.id_number,
         case
-            when hukou_evidence is null then jsonb_build_array(registry_evidence)
-            else jsonb_build_array(registry_evidence, hukou_evidence)
+            when compared.hukou_evidence is null then jsonb_build_array(compared.registry_evidence)
+            else jsonb_build_array(compared.registry_evidence, compared.hukou_evidence)
         end as evidence
     from compared
-    where cardinality(findings) > 0
+    cross join lateral unnest(compared.findings) as finding (value)
 )
 
 select * from final

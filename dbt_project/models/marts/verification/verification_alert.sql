@@ -45,7 +45,7 @@ previous as (
         cast(null as text) as household_id,
         cast(null as text) as id_number,
         cast(null as text) as severity,
-        cast(null as text []) as findings,
+        cast(null as jsonb) as findings,
         cast(null as jsonb) as evidence,
         cast(null as date) as first_seen,
         cast(null as date) as last_seen,
