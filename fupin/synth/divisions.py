@@ -111,20 +111,59 @@ def _historic_codes(province: str) -> tuple[tuple[str, str, int | None, int | No
 
 
 @functools.cache
-def id_prefix(province: str, county_code: str, county_name: str, birth_year: int) -> str:
-    """The 6-digit address code a person of this county born in ``birth_year`` carries."""
+def _year_plan(province: str, year: int) -> dict[str, tuple[str, int, int]]:
+    """County -> (address code, share index, sharers) for people born in ``year``.
+
+    A county uses its own code when the check table says it existed that year, else an
+    older code of the same name (修文县: 522524 until 1995), else a code of that year that no
+    other county uses, preferring its own prefecture. Only when the year has fewer codes than
+    counties do two counties share one; scale mode then splits the sequence numbers.
+    """
 
     def valid(first: int | None, last: int | None) -> bool:
-        return (first is None or birth_year >= first) and (last is None or birth_year <= last)
+        return (first is None or year >= first) and (last is None or year <= last)
 
-    codes = _historic_codes(province)
-    ordered = (
-        [c for c in codes if c[0] == county_code]
-        + [c for c in codes if c[1] == county_name]
-        + [c for c in codes if c[0][:4] == county_code[:4] and c[0][4:] != "00"]
-        + [c for c in codes if c[0][4:] != "00"]
-    )
-    for code, _name, first, last in ordered:
-        if valid(first, last):
-            return code
-    return county_code
+    codes = [c for c in _historic_codes(province) if valid(c[2], c[3]) and c[0][4:] != "00"]
+    available = sorted({c[0] for c in codes})
+    counties = province_counties(province)
+    plan: dict[str, str] = {}
+    for code in counties:
+        if code in available:
+            plan[code] = code
+    taken = set(plan.values())
+    for code, county in counties.items():
+        if code in plan:
+            continue
+        same_name = [c[0] for c in codes if c[1] == county.name and c[0] not in taken]
+        if same_name:
+            plan[code] = same_name[0]
+            taken.add(same_name[0])
+    for code in counties:
+        if code in plan:
+            continue
+        free = [c for c in available if c not in taken]
+        if free:
+            choice = next((c for c in free if c[:4] == code[:4]), free[0])
+        else:
+            uses = {c: list(plan.values()).count(c) for c in available}
+            choice = min(available, key=lambda c: (uses[c], c[:4] != code[:4], c))
+        plan[code] = choice
+        taken.add(choice)
+    sharers: dict[str, list[str]] = {}
+    for code in sorted(plan):
+        sharers.setdefault(plan[code], []).append(code)
+    return {
+        code: (prefix, sharers[prefix].index(code), len(sharers[prefix]))
+        for code, prefix in plan.items()
+    }
+
+
+def id_prefix_plan(province: str, county_code: str, birth_year: int) -> tuple[str, int, int]:
+    """(address code, share index, number of counties sharing it) for a county and year."""
+    plan = _year_plan(province, birth_year)
+    return plan.get(county_code, (county_code, 0, 1))
+
+
+def id_prefix(province: str, county_code: str, county_name: str, birth_year: int) -> str:
+    """The 6-digit address code a person of this county born in ``birth_year`` carries."""
+    return id_prefix_plan(province, county_code, birth_year)[0]
