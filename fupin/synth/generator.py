@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import json
 import os
 import time
@@ -23,7 +24,7 @@ from fupin.synth.writers import Landing
 class SynthResult:
     out_dir: Path
     landing_root: Path
-    as_of: str  # YYYY-MM-DD
+    as_of: dt.date  # the check date the planted cases are right for
     counts: dict[str, int] = field(default_factory=dict)  # file (relative to out_dir) -> rows
     ground_truth: Path | None = None
 
@@ -117,7 +118,7 @@ def generate(
     )
     counts = {f"landing/{name}": rows for name, rows in landing.counts.items()}
     counts.update(other_counts)
-    return SynthResult(out_dir, landing.root, period.as_of.isoformat(), counts, truth_path)
+    return SynthResult(out_dir, landing.root, period.as_of, counts, truth_path)
 
 
 def resend(out_dir: Path | str, relative_path: str) -> Path:

@@ -94,6 +94,8 @@ class Planter:
         return person
 
     def case(self, rule, expect, household=None, person=None, note="", **extra) -> dict:
+        if rule.startswith("M") and expect == "positive" and household is not None:
+            extra.setdefault("object_type", object_type(self.deployment, household))
         return self.truth.case(rule, expect, household, person, note, **extra)
 
     # --- V01 财政供养 -------------------------------------------------------------------------
@@ -535,7 +537,6 @@ class Planter:
             None,
             "the only 普通劳动力 (the head) died",
             member_id_number=head.id_number,
-            object_type="",
         )
         self.case("V05", "positive", sole, head, "died; also the M07 case of this household")
 
@@ -1142,6 +1143,21 @@ class Planter:
         case["uscc"] = broken
         add_mark(row, case)
         deployment.extra_rows.setdefault(f"qiye_bangfu:{stamp}", []).append(row)
+
+
+def object_type(deployment: Deployment, household: Household) -> str | None:
+    """The monitoring object a household with a risk becomes (policy.md §2), or None."""
+    registry = household.registry
+    if registry is not None:
+        return "脱贫不稳定户" if registry.status == "已脱贫" else None
+    members = {p.id_number for p in household.members}
+    marginal = any(
+        row["id_number"] in members
+        and row["status"] == "在保"
+        and row["assistance_type"] != "临时救助"
+        for row in deployment.dibao
+    )
+    return "边缘易致贫户" if marginal else "突发严重困难户"
 
 
 class _RowCollector(dict):
