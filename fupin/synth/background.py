@@ -10,9 +10,11 @@ from __future__ import annotations
 
 import datetime as dt
 
+from fupin.ids import uscc_check_char
 from fupin.synth import vocabulary as vocab
-from fupin.synth.deployment import Deployment
-from fupin.synth.population import Household, HukouEvent, Person, birth_for_age
+from fupin.synth.deployment import Deployment, add_mark, month_end
+from fupin.synth.divisions import province_counties
+from fupin.synth.population import Household, HukouEvent, IdNumbers, Person, yuan
 
 
 def current_state(person: Person) -> tuple[str, str]:
@@ -137,15 +139,11 @@ def hukou_events(deployment: Deployment) -> None:
 
 
 def deployment_county_codes(deployment: Deployment) -> list[str]:
-    from fupin.synth.divisions import province_counties
-
     return list(province_counties(deployment.province))
 
 
 def builder_ids_for(deployment: Deployment, county_code: str):
     """ID allocators for people first registered in another county of the province."""
-    from fupin.synth.population import IdNumbers
-
     if county_code in deployment.builders:
         return deployment.builders[county_code].ids
     if county_code not in deployment.other_ids:
@@ -234,10 +232,6 @@ def lower_x(id_number: str) -> str:
     return id_number[:-1] + "x" if id_number.endswith("X") else id_number
 
 
-def birth_for(rng, age: int, as_of: dt.date) -> dt.date:
-    return birth_for_age(rng, age, as_of)
-
-
 # --- shared helpers ------------------------------------------------------------------------
 def iso_time(day: dt.date, seconds: int) -> str:
     """ISO-8601 with the +08:00 offset the departments' systems use."""
@@ -273,8 +267,6 @@ def mobile(rng) -> str:
 
 
 def other_county(deployment: Deployment, rng, county_code: str) -> str:
-    from fupin.synth.divisions import province_counties
-
     codes = [c for c in province_counties(deployment.province) if c != county_code]
     return rng.choice(codes) if codes else county_code
 
@@ -293,8 +285,6 @@ def work_region(deployment: Deployment, rng, person: Person) -> str:
 # --- vehicle -------------------------------------------------------------------------------
 class Plates:
     def __init__(self, deployment: Deployment) -> None:
-        from fupin.synth.divisions import province_counties
-
         self.deployment = deployment
         self.used: set[str] = set()
         cities = sorted({c.city_code for c in province_counties(deployment.province).values()})
@@ -389,8 +379,6 @@ def organization_code(body8: str) -> str:
 
 
 def new_uscc(rng, county_code: str, entity_type: str) -> str:
-    from fupin.ids import uscc_check_char
-
     kind = {"个体工商户": "2", "农民专业合作社": "3"}.get(entity_type, "1")
     body = "".join(rng.choice("0123456789ABCDEFGHJKLMNPQRTUWXY") for _ in range(8))
     first17 = f"9{kind}{county_code}{organization_code(body)}"
@@ -585,10 +573,7 @@ def settlement(
     }
 
 
-def yuan_text(cents: int) -> str:
-    from fupin.synth.population import yuan
-
-    return yuan(cents)
+yuan_text = yuan
 
 
 def reversal_of(row: dict, day: dt.date) -> dict:
@@ -663,8 +648,6 @@ def medical(deployment: Deployment, ids: MedicalIds) -> None:
                     if row["证件号码"].endswith("X") and rng.random() < 0.3:
                         row["证件号码"] = lower_x(row["证件号码"])
                         if len(deployment.truth.quirks["lowercase_x"]) < 4:
-                            from fupin.synth.deployment import add_mark
-
                             add_mark(row, deployment.truth.quirk("lowercase_x", field="证件号码"))
                     deployment.medical.setdefault((year, month), []).append(row)
                     later = [m for m in period.months if m > (year, month)]
@@ -689,10 +672,7 @@ def medical(deployment: Deployment, ids: MedicalIds) -> None:
             rows.sort(key=lambda r: (r["结算日期"], r["结算ID"]))
 
 
-def month_end_of(year: int, month: int) -> dt.date:
-    from fupin.synth.deployment import month_end
-
-    return month_end(year, month)
+month_end_of = month_end
 
 
 # --- education -----------------------------------------------------------------------------

@@ -11,9 +11,10 @@ from pathlib import Path
 
 from fupin.synth import columns
 from fupin.synth import vocabulary as vocab
+from fupin.synth.background import enrolments, weekly_dates
 from fupin.synth.deployment import Deployment, add_mark, month_end
-from fupin.synth.population import Household, Person, yuan, yuan_with_separator
-from fupin.synth.writers import Landing, SheetSpec, csv_bytes, gzip_bytes, xlsx_bytes
+from fupin.synth.population import Household, Person, yuan_with_separator
+from fupin.synth.writers import Landing, SheetSpec, csv_bytes, gzip_bytes, jsonl_bytes, xlsx_bytes
 
 CRLF, LF = "\r\n", "\n"
 
@@ -296,13 +297,6 @@ def payroll(deployment: Deployment, landing: Landing) -> None:
     truth.quirks["resend"].append(first_change)
 
 
-def landing_relative(landing: Landing, path: Path) -> str:
-    return path.relative_to(landing.root).as_posix()
-
-
-__all__ = ["registry", "hukou", "payroll", "write_csv", "write_xlsx", "yuan"]
-
-
 # --- REST simulators' records and the civil-affairs table -----------------------------------
 def apis(deployment: Deployment, out_dir: Path, counts: dict[str, int]) -> None:
     """One JSON object per line: the items the vehicle and business simulators serve.
@@ -310,8 +304,6 @@ def apis(deployment: Deployment, out_dir: Path, counts: dict[str, int]) -> None:
     A record may appear several times (one line per version: a status change later); the
     simulators order by (updated_at, plate_no) / (changed_at, uscc), as the APIs do.
     """
-    from fupin.synth.writers import jsonl_bytes
-
     folder = out_dir / "apis"
     folder.mkdir(parents=True, exist_ok=True)
     vehicles = sorted(deployment.vehicles, key=lambda r: (r["updated_at"], r["plate_no"]))
@@ -356,9 +348,6 @@ def medical(deployment: Deployment, landing: Landing) -> None:
 
 
 def education(deployment: Deployment, landing: Landing) -> None:
-    from fupin.synth.background import enrolments
-    from fupin.synth.writers import jsonl_bytes
-
     for snapshot, rows in enrolments(deployment).items():
         relative = f"education/xueji_{snapshot:%Y%m%d}.jsonl"
         data, count = jsonl_bytes(rows, columns.EDUCATION_ENROLMENT, relative)
@@ -411,8 +400,6 @@ def _weekly(rows: list[dict], weeks: list[dt.date]) -> dict[dt.date, list[dict]]
 
 
 def property_feed(deployment: Deployment, landing: Landing) -> None:
-    from fupin.synth.background import weekly_dates
-
     weeks = weekly_dates(deployment)
     for week, rows in _weekly(deployment.properties, weeks).items():
         rows = rows + deployment.extra_rows.get(f"budongchan:{week:%Y%m%d}", [])

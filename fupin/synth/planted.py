@@ -13,8 +13,31 @@ import datetime as dt
 
 from fupin.ids import id_check_digit
 from fupin.synth import vocabulary as vocab
-from fupin.synth.background import add_event, lower_x, payroll_entry, payroll_unit
-from fupin.synth.deployment import Deployment, add_mark, month_end
+from fupin.synth.background import (
+    add_event,
+    address,
+    admission_row,
+    business_item,
+    certificate_row,
+    dibao_row,
+    enrolment_row,
+    free_adults,
+    hash_seconds,
+    iso_time,
+    lower_x,
+    new_uscc,
+    payroll_entry,
+    payroll_unit,
+    property_row,
+    relocation_row,
+    renovation_row,
+    renshe_row,
+    reversal_of,
+    settlement,
+    vehicle_item,
+    weekly_dates,
+)
+from fupin.synth.deployment import Deployment, add_mark
 from fupin.synth.population import Household, Person, birth_for_age
 
 Members = tuple[tuple[str, int, str], ...]
@@ -367,7 +390,6 @@ class Planter:
 
     # --- V02 车辆 -----------------------------------------------------------------------------
     def v02(self) -> None:
-        from fupin.synth.background import iso_time, vehicle_item
 
         rng = self.rng
         registered_on = self.date_before_check(70)
@@ -412,7 +434,6 @@ class Planter:
 
     # --- V03 商品房 ---------------------------------------------------------------------------
     def v03(self) -> None:
-        from fupin.synth.background import address, property_row, weekly_dates
 
         rng = self.rng
         weeks = weekly_dates(self.deployment)
@@ -452,7 +473,6 @@ class Planter:
 
     # --- V04 经营主体 -------------------------------------------------------------------------
     def v04(self) -> None:
-        from fupin.synth.background import business_item, free_adults, hash_seconds, iso_time
 
         rng = self.rng
         partners = free_adults(self.deployment, self.county.code, 30, 60)[:3]
@@ -609,7 +629,6 @@ class Planter:
 
     # --- V07 低保不符 -------------------------------------------------------------------------
     def v07(self) -> None:
-        from fupin.synth.background import dibao_row
 
         stopped_on = self.date_before_check(60)
         since = dt.date(2019, 3, 1)
@@ -654,11 +673,9 @@ class Planter:
 
     # --- V08 职工参保 -------------------------------------------------------------------------
     def v08(self) -> None:
-        from fupin.synth.background import renshe_row
 
         employers = [b for b in self.deployment.businesses if b["entity_type"] == "有限责任公司"]
         employer = {"name": "深圳市宏达电子有限公司", "uscc": "91440300MA5F000000"}
-        from fupin.synth.background import new_uscc
 
         employer["uscc"] = new_uscc(self.rng, "440300", "有限责任公司")
         employer = employers[0] if employers else employer
@@ -740,7 +757,6 @@ class Planter:
 
     # --- M02 大额医疗支出 ---------------------------------------------------------------------
     def m02(self) -> None:
-        from fupin.synth.background import dibao_row, reversal_of, settlement
 
         deployment = self.deployment
         months = self.months_until_check()
@@ -901,7 +917,6 @@ class Planter:
 
     # --- M04 住房不安全 -----------------------------------------------------------------------
     def m04(self) -> None:
-        from fupin.synth.background import renovation_row, weekly_dates
 
         weeks = weekly_dates(self.deployment)
 
@@ -935,7 +950,6 @@ class Planter:
 
     # --- M05 残疾补贴缺失 ---------------------------------------------------------------------
     def m05(self) -> None:
-        from fupin.synth.background import certificate_row, dibao_row
 
         def disabled(note, expect, grade, living, care, *, status="未脱贫", attribute="一般贫困户"):
             household = self.household(
@@ -983,7 +997,6 @@ class Planter:
 
     # --- M06 搬迁无就业 -----------------------------------------------------------------------
     def m06(self) -> None:
-        from fupin.synth.background import relocation_row
 
         def relocated(note, expect, workers, employed):
             household = self.household("M06", status="已脱贫", exit_year=2020)
@@ -1003,7 +1016,6 @@ class Planter:
 
     # --- S01 高校录取资助 ---------------------------------------------------------------------
     def s01(self) -> None:
-        from fupin.synth.background import admission_row
 
         year = self.as_of.year
         admissions = self.deployment.admissions
@@ -1067,7 +1079,6 @@ class Planter:
 
     # --- rows to quarantine in the other feeds -----------------------------------------------
     def other_quarantines(self) -> None:
-        from fupin.synth.background import certificate_row, enrolment_row, renshe_row, settlement
 
         deployment = self.deployment
         last_year, last_month = self.months_until_check()[-1]
@@ -1198,6 +1209,3 @@ def plant(deployment: Deployment) -> Planter:
     planter.m06()
     planter.s01()
     return planter
-
-
-__all__ = ["plant", "Planter", "wrong_check_digit", "vocab", "month_end"]
