@@ -8,6 +8,32 @@ households as (
     select * from {{ ref('household') }}
 ),
 
+cause_codes as (
+    select code from {{ ref('registry_codes') }}
+    where code_list = 'cause'
+),
+
+unknown_other_causes as (
+    select
+        households.household_id,
+        string_agg(cause.value, '、' order by cause.value) as unknown_codes
+    from households
+    cross join lateral unnest(households.other_causes) as cause (value)
+    left join cause_codes
+        on cause.value = cause_codes.code
+    where cause_codes.code is null
+    group by households.household_id
+),
+
+households_checked as (
+    select
+        households.*,
+        unknown_other_causes.unknown_codes as unknown_other_cause_codes
+    from households
+    left join unknown_other_causes
+        on households.household_id = unknown_other_causes.household_id
+),
+
 records as (
     select
         household_id,
@@ -52,20 +78,11 @@ records as (
                 case when poverty_status is null then 'poverty_status is missing' end,
                 {{ code_problem('poverty_status', 'poverty_status', 'poverty_status') }},
                 {{ code_problem('main_cause', 'cause', 'main_cause') }},
-                (
-                    select 'other_causes: unknown code ' || string_agg(cause.value, '、')
-                    from unnest(other_causes) as cause (value)
-                    where cause.value not in (
-                        select registry_codes.code
-                        from {{ ref('registry_codes') }} as registry_codes
-                        where registry_codes.code_list = 'cause'
-                    )
-                    having count(*) > 0
-                )
+                'other_causes: unknown code ' || unknown_other_cause_codes
             ],
             null
         ) as problems
-    from households
+    from households_checked
 ),
 
 final as (

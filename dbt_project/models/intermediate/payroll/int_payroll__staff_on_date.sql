@@ -76,7 +76,8 @@ change_records as (
     where
         changes.change_month <= {{ as_of_date() }}
         and changes.change_month >= coalesce(
-            (select make_date(base_list.list_year, 1, 1) from base_list), date '0001-01-01'
+            (select make_date(base_list.list_year, 1, 1) as list_start from base_list),
+            date '0001-01-01'
         )
 ),
 
@@ -107,7 +108,7 @@ final as (
         pay_start_date,
         pay_end_date,
         coalesce(change_type = '减少', false) as is_removed,
-        {{ is_on_state_payroll('ranked') }} as is_on_payroll,
+        {{ is_on_state_payroll() }} as is_on_payroll,
         record_kind as last_record_kind,
         change_type as last_change_type,
         raw_table as last_raw_table,

@@ -1,7 +1,8 @@
 -- V10 身份不符: a checked member's ID number fails the GB 11643 check (id_invalid), or is not in
 -- the hukou population at all, cancelled persons included (not_in_hukou), or the hukou record
 -- has another name (name_differs) or a 出生日期 other than the birth date of the ID number
--- (birth_date_differs). One row per member and finding; evidence: the registry row, then the hukou record.
+-- (birth_date_differs). One row per member and finding; evidence: the registry row, then the
+-- hukou record.
 with
 
 members as (
@@ -16,47 +17,30 @@ compared as (
     select
         members.household_id,
         members.id_number,
-        members.member_key,
+        members.id_number_valid,
         members.registry_evidence,
         population.id_number is not null as in_hukou,
-        case
-            when not members.id_number_valid then array['id_invalid']
-            when population.id_number is null then array['not_in_hukou']
-            else array_remove(
-                array[
-                    case
-                        when
-                            regexp_replace(coalesce(members.name, ''), '\s', '', 'g')
-                            <> regexp_replace(coalesce(population.name, ''), '\s', '', 'g')
-                            then 'name_differs'
-                    end,
-                    case
-                        when members.birth_date is distinct from population.birth_date
-                            then 'birth_date_differs'
-                    end
-                ],
-                null
-            )
-        end as findings,
-        case
-            when members.id_number_valid and population.id_number is not null
-                then {{ evidence_entry(
-                    "'hukou'", 'population.last_raw_table',
-                    'population.batch_id', 'population.source_file', 'population.source_row',
-                    [
-                        ('id_number', 'population.id_number'),
-                        ('name', 'population.name'),
-                        ('sex', 'population.sex'),
-                        ('birth_date', 'population.birth_date'),
-                        ('birth_date_raw', 'population.birth_date_raw'),
-                        ('hukou_household_no', 'population.hukou_household_no'),
-                        ('region_code', 'population.region_code'),
-                        ('status', 'population.status'),
-                        ('cancel_reason', 'population.cancel_reason'),
-                        ('cancelled_on', 'population.cancelled_on'),
-                    ]
-                ) }}
-        end as hukou_evidence
+        (
+            regexp_replace(coalesce(members.name, ''), '\s', '', 'g')
+            <> regexp_replace(coalesce(population.name, ''), '\s', '', 'g')
+        ) as name_differs,
+        (members.birth_date is distinct from population.birth_date) as birth_date_differs,
+        {{ evidence_entry(
+            "'hukou'", 'population.last_raw_table',
+            'population.batch_id', 'population.source_file', 'population.source_row',
+            [
+                ('id_number', 'population.id_number'),
+                ('name', 'population.name'),
+                ('sex', 'population.sex'),
+                ('birth_date', 'population.birth_date'),
+                ('birth_date_raw', 'population.birth_date_raw'),
+                ('hukou_household_no', 'population.hukou_household_no'),
+                ('region_code', 'population.region_code'),
+                ('status', 'population.status'),
+                ('cancel_reason', 'population.cancel_reason'),
+                ('cancelled_on', 'population.cancelled_on'),
+            ]
+        ) }} as hukou_evidence
     from members
     left join population
         on
@@ -67,15 +51,24 @@ compared as (
 final as (
     select
         'V10' as rule_code,
-        finding.value as finding,
+        finding.code as finding,
         compared.household_id,
         compared.id_number,
         case
-            when compared.hukou_evidence is null then jsonb_build_array(compared.registry_evidence)
-            else jsonb_build_array(compared.registry_evidence, compared.hukou_evidence)
+            when compared.in_hukou
+                then jsonb_build_array(compared.registry_evidence, compared.hukou_evidence)
+            else jsonb_build_array(compared.registry_evidence)
         end as evidence
     from compared
-    cross join lateral unnest(compared.findings) as finding (value)
+    cross join
+        lateral (
+            values
+            ('id_invalid', not compared.id_number_valid),
+            ('not_in_hukou', compared.id_number_valid and not compared.in_hukou),
+            ('name_differs', compared.in_hukou and compared.name_differs),
+            ('birth_date_differs', compared.in_hukou and compared.birth_date_differs)
+        ) as finding (code, fires)
+    where finding.fires
 )
 
 select * from final

@@ -48,16 +48,13 @@ final as (
     select
         *,
         {{ id_number_is_valid('head_id_number') }} as head_id_number_valid,
-        case
-            when other_causes_raw is null then array[]::text []
-            else array_remove(
-                array(
-                    select btrim(cause.value)
-                    from unnest(string_to_array(other_causes_raw, '、')) as cause (value)
-                ),
-                ''
-            )
-        end as other_causes
+        array_remove(
+            array(
+                select btrim(cause.value) as cause_value
+                from unnest(string_to_array(other_causes_raw, '、')) as cause (value)
+            ),
+            ''
+        ) as other_causes
     from renamed
 )
 
