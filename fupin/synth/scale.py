@@ -44,6 +44,7 @@ def _weighted(text: str, offset: int) -> int:
 
 
 SEQUENCE_SUMS = tuple(_weighted(f"{n:03d}", 14) for n in range(1000))
+SEQUENCE_TEXTS = tuple(f"{n:03d}" for n in range(1000))
 
 
 @dataclass(frozen=True)
@@ -147,6 +148,27 @@ def _tables(as_of: dt.date) -> _Tables:
     return _TABLES[as_of]
 
 
+_COUNTY_DATES: dict[tuple[str, str, dt.date], list] = {}
+
+
+def _county_dates(province: str, county_code: str, as_of: dt.date) -> list:
+    """Per birth date of a county: (address code + date, weighted digit sum, share, sharers,
+    date text). Kept for the last county only: a worker takes a county's chunks in a row."""
+    key = (province, county_code, as_of)
+    if key not in _COUNTY_DATES:
+        _COUNTY_DATES.clear()
+        plans: dict[int, tuple[str, int, int, int]] = {}
+        rows = []
+        for birth_text, birth_sum, year in _tables(as_of).dates:
+            if year not in plans:
+                prefix, share, sharers = id_prefix_plan(province, county_code, year)
+                plans[year] = (prefix, _weighted(prefix, 0), share, sharers)
+            prefix, prefix_sum, share, sharers = plans[year]
+            rows.append((prefix + birth_text, prefix_sum + birth_sum, share, sharers, birth_text))
+        _COUNTY_DATES[key] = rows
+    return _COUNTY_DATES[key]
+
+
 def _yuan(cents: int) -> str:
     return f"{cents // 100}.{cents % 100:02d}"
 
@@ -158,9 +180,9 @@ def make_chunk(task: ChunkTask) -> dict:
     rng = random.Random(f"fupin-synth-scale:{task.seed}:{task.county_code}:{task.chunk}")
     dates, names, ethnic = tables.dates, tables.names, tables.ethnic
     n_dates = len(dates)
-    prefixes: dict[int, tuple[str, int, int, int]] = {}
+    date_info = _county_dates(task.province, task.county_code, task.as_of)
     lanes, lane = task.chunks, task.chunk
-    used: dict[int, int] = {}  # 2 * date index + male -> people so far
+    used = [0] * (2 * n_dates)  # 2 * date index + male -> people so far
     villages = task.villages
     as_of_index = n_dates - 1
     people = []  # (id, name, sex, birth text, ethnic, hukou no, relation, village, age)
@@ -168,7 +190,7 @@ def make_chunk(task: ChunkTask) -> dict:
     registry_households = []
     rand, bits = rng.random, rng.getrandbits  # local names: this loop runs per resident
     n_villages = len(villages)
-    county_code, province = task.county_code, task.province
+    county_code = task.county_code
     male_names, female_names = names["1"], names["2"]
     residents = task.residents
     registry = task.registry
@@ -193,28 +215,27 @@ def make_chunk(task: ChunkTask) -> dict:
                 relation = "20" if male else "30"
                 age_days = int(rand() * min(10957, head_days - 7305))
             index = as_of_index - age_days
-            birth_text, birth_sum, year = dates[index]
-            cached = prefixes.get(year)
-            if cached is None:
-                prefix, share, sharers = id_prefix_plan(province, county_code, year)
-                cached = prefixes[year] = (prefix, _weighted(prefix, 0), share, sharers)
-            prefix, prefix_sum, share, sharers = cached
+            prefix_birth, base_sum, share, sharers, birth_text = date_info[index]
             key = index * 2 + male
-            count = used.get(key, 0)
+            count = used[key]
             used[key] = count + 1
             # Sequence lanes: one per chunk of the county, and per county sharing the code.
             slot = (count * lanes + lane) * sharers + share
             if slot >= 500:
                 continue  # this day is full for this chunk's lane: leave the person out
             sequence = 2 * slot + male
-            check = CHECK_CHARACTERS[(prefix_sum + birth_sum + SEQUENCE_SUMS[sequence]) % 11]
+            number = (
+                prefix_birth
+                + SEQUENCE_TEXTS[sequence]
+                + CHECK_CHARACTERS[(base_sum + SEQUENCE_SUMS[sequence]) % 11]
+            )
             name = (male_names if male else female_names)[bits(12)]
             if surname is None:
                 surname = name[0]
             elif position > 1:
                 name = surname + name[1:]
             members.append(
-                (f"{prefix}{birth_text}{sequence:03d}{check}", name, sex, birth_text,
+                (number, name, sex, birth_text,
                  ethnic[household & 255], hukou_no, relation, village, age_days // 365)
             )  # fmt: skip
         people.extend(members)
