@@ -26,12 +26,23 @@ def test_audit_log_is_append_only(warehouse_dsn):
 
 @pytest.mark.parametrize(
     "value",
-    ["11010519491231002X", "11010519491231002x", "110105491231002", "110105194912310021",
-     "1101051949123100", "11010519491331002X", "", None, " 11010519491231002X "],
+    [
+        "11010519491231002X",
+        "11010519491231002x",
+        "110105491231002",
+        "110105194912310021",
+        "1101051949123100",
+        "11010519491331002X",
+        "",
+        None,
+        " 11010519491231002X ",
+    ],
 )
 def test_sql_id_functions_agree_with_python(warehouse_dsn, value):
     with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
-        cur.execute("select ops.normalize_id_number(%s), ops.id_number_is_valid(%s)", (value, value))
+        cur.execute(
+            "select ops.normalize_id_number(%s), ops.id_number_is_valid(%s)", (value, value)
+        )
         normalized, valid = cur.fetchone()
     assert normalized == ids.normalize_id_number(value)
     assert bool(valid) == ids.is_valid_id_number(value)

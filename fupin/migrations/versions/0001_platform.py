@@ -138,7 +138,14 @@ def upgrade() -> None:
 
 def downgrade() -> None:
     op.execute("drop schema if exists audit cascade")
-    for table in ("schema_drift", "quarantine", "quality_result", "watermark", "delivery_seen", "delivery"):
+    for table in (
+        "schema_drift",
+        "quarantine",
+        "quality_result",
+        "watermark",
+        "delivery_seen",
+        "delivery",
+    ):
         op.execute(f"drop table if exists ops.{table} cascade")
     op.execute("drop function if exists ops.id_number_is_valid(text)")
     op.execute("drop function if exists ops.normalize_id_number(text)")
