@@ -53,7 +53,7 @@ class DeliveredFile:
 @dataclass
 class LandResult:
     source_file: str
-    outcome: str  # landed | superseded | resend | failed
+    outcome: str  # landed | superseded | resend | unchanged | failed
     batch_id: str | None = None
     rows: dict[str, int] = field(default_factory=dict)
     drift: list[tuple[str, str, str]] = field(default_factory=list)  # (table, change, column)
@@ -137,6 +137,17 @@ def _delivered_at(delivered: DeliveredFile) -> dt.datetime:
 
 def land_file(conn, delivered: DeliveredFile) -> LandResult:
     """Land one complete delivery in its own transaction (``conn`` is left committed)."""
+    delivered_at = _delivered_at(delivered)
+    with conn.cursor() as cur:
+        # Already picked up at this .ok time: nothing was delivered again, not even a resend.
+        cur.execute(
+            "select d.batch_id, d.status from ops.delivery_seen s"
+            " join ops.delivery d using (batch_id)"
+            " where s.feed = %s and s.source_file = %s and s.delivered_at = %s",
+            (delivered.feed, delivered.source_file, delivered_at),
+        )
+        if seen := cur.fetchone():
+            return LandResult(delivered.source_file, "unchanged", seen[0])
     sha, size = file_digest(delivered.path)
     with conn.cursor() as cur:
         cur.execute(
@@ -147,11 +158,7 @@ def land_file(conn, delivered: DeliveredFile) -> LandResult:
         known = cur.fetchone()
         if known:
             known_batch, status, error = known
-            cur.execute(
-                "insert into ops.delivery_seen (feed, source_file, content_sha256, batch_id)"
-                " values (%s, %s, %s, %s)",
-                (delivered.feed, delivered.source_file, sha, known_batch),
-            )
+            _record_seen(cur, delivered, sha, delivered_at, known_batch)
             conn.commit()
             if status == "failed":  # same unreadable bytes: the steward must send a correction
                 return LandResult(delivered.source_file, "failed", known_batch, message=error)
@@ -173,7 +180,7 @@ def land_file(conn, delivered: DeliveredFile) -> LandResult:
         delivered.source_file,
         sha,
         size,
-        _delivered_at(delivered),
+        delivered_at,
     )
     try:
         with conn.cursor() as cur:
@@ -224,9 +231,19 @@ def land_file(conn, delivered: DeliveredFile) -> LandResult:
                 " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s, 'failed', %s)",
                 (*ledger_row, result.message),
             )
+            _record_seen(cur, delivered, sha, delivered_at, batch_id)
         conn.commit()
         log.error("delivery %s failed: %s", delivered.source_file, result.message)
     return result
+
+
+def _record_seen(cur, delivered: DeliveredFile, sha: str, delivered_at, batch_id: str) -> None:
+    cur.execute(
+        "insert into ops.delivery_seen"
+        " (feed, source_file, content_sha256, delivered_at, batch_id)"
+        " values (%s, %s, %s, %s, %s) on conflict do nothing",
+        (delivered.feed, delivered.source_file, sha, delivered_at, batch_id),
+    )
 
 
 def _reconcile_columns(cur, table: RawTable, sheet: Sheet, result: LandResult) -> list[str]:

@@ -128,7 +128,7 @@ def test_resend_is_a_no_op_and_v2_replaces_its_period(warehouse_dsn, tmp_path):
     run, (check,) = land_and_check(warehouse_dsn, root, "payroll")
     outcomes = {r.source_file: r.outcome for r in run.results}
     assert outcomes == {
-        "payroll/caizheng_biandong_202609.xlsx": "resend",
+        "payroll/caizheng_biandong_202609.xlsx": "unchanged",
         "payroll/caizheng_biandong_202609_v2.xlsx": "landed",
     }
     assert check.rows_quarantined == 0 and check.rows_fixed == 1
@@ -206,5 +206,6 @@ def test_unreadable_file_fails_with_its_name_and_loses_nothing(warehouse_dsn, tm
     assert result.outcome == "failed"
     assert "payroll/caizheng_gongyang_2026.xlsx" in result.message
     assert rows(warehouse_dsn, "select status from ops.delivery") == [("failed",)]
-    run, _ = land_and_check(warehouse_dsn, root, "payroll")  # same bytes: still failed, no crash
-    assert run.results[0].outcome == "failed"
+    run, _ = land_and_check(warehouse_dsn, root, "payroll")  # nothing new: no crash, no new row
+    assert run.results[0].outcome == "unchanged"
+    assert rows(warehouse_dsn, "select count(*) from ops.delivery_seen") == [(1,)]

@@ -50,11 +50,12 @@ def upgrade() -> None:
             feed          text not null,
             source_file   text not null,
             content_sha256 text not null,
+            delivered_at  timestamptz not null,
             seen_at       timestamptz not null default now(),
             batch_id      text not null references ops.delivery (batch_id),
-            primary key (feed, source_file, content_sha256, seen_at)
+            primary key (feed, source_file, delivered_at)
         );
-        comment on table ops.delivery_seen is 'Every time a file was picked up, including resends that changed nothing.';
+        comment on table ops.delivery_seen is 'Every delivery of a file (by its .ok time), resends that changed nothing included.';
 
         create table ops.watermark (
             source      text primary key,
