@@ -86,7 +86,7 @@ def check_batch(conn, dsn: str, batch_id: str) -> BatchCheck:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_postgres("warehouse", connection_string=_sqlalchemy_url(dsn))
+    source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
     checks = []
     for table in file_kind.tables:
         suite = load_suite(table.name)
