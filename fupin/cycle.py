@@ -59,9 +59,10 @@ class CycleReport:
                 + (f"  ({len(result['failed'])} file(s) failed)" if result.get("failed") else "")
             )
         lines.append("")
-        lines.append("open alerts by rule: " + (
-            ", ".join(f"{rule} {n}" for rule, n in sorted(self.alerts.items())) or "none"
-        ))
+        lines.append(
+            "open alerts by rule: "
+            + (", ".join(f"{rule} {n}" for rule, n in sorted(self.alerts.items())) or "none")
+        )
         push = self.push_result()
         lines.append(f"national push: {push.get('summary', push.get('reason', 'not run'))}")
         if self.report_dir:
@@ -172,7 +173,9 @@ def write_reports(dsn: str, config: Config, report: CycleReport) -> Path:
                 " order by source_file, source_row",
                 (feed,),
             )
-            with open(folder / f"quarantine_{feed}.csv", "w", encoding="utf-8-sig", newline="") as f:
+            with open(
+                folder / f"quarantine_{feed}.csv", "w", encoding="utf-8-sig", newline=""
+            ) as f:
                 writer = csv.writer(f)
                 writer.writerow([d.name for d in cur.description])
                 writer.writerows(cur.fetchall())

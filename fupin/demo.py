@@ -70,8 +70,10 @@ def main() -> int:
     ) as national:
         config_path = DEMO_DIR / "fupin.yml"
         write_config(config_path, synth.landing_root, national.base_url, DEMO_DIR / "warehouse")
-        as_of = synth.as_of if isinstance(synth.as_of, dt.date) else dt.date.fromisoformat(
-            str(synth.as_of)
+        as_of = (
+            synth.as_of
+            if isinstance(synth.as_of, dt.date)
+            else dt.date.fromisoformat(str(synth.as_of))
         )
         print(f"running fupin cycle as of {as_of} (Airflow dag.test, dbt, GX, push) ...")
         first = run_cycle(config_path, as_of)
@@ -94,7 +96,7 @@ where to look:
   national simulator    {households} households, {members} members (state: {DEMO_DIR}/national_state.json)
   config used           {config_path}
 query the warehouse (while nothing else holds the embedded server, any psql client):
-  psql -h {DEMO_DIR / 'warehouse'} -U postgres fupin \\
+  psql -h {DEMO_DIR / "warehouse"} -U postgres fupin \\
        -c "select rule_code, count(*) from marts.verification_alert group by 1"
 """
     )

@@ -32,7 +32,7 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
     dsn = warehouse.resolve_dsn(config)
     with warehouse.connect(dsn) as conn:
         run = landing.land_pending(conn, config.landing.root, feed)
-        checks = [quality.check_batch(conn, dsn, b) for b in run.batches("landed", "superseded")]
+        checks = quality.check_batches(conn, dsn, run.batches("landed", "superseded"))
     summary = {
         "feed": feed,
         "landed": run.batches("landed", "superseded"),

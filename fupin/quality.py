@@ -17,6 +17,7 @@ import functools
 import json
 import logging
 import os
+import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
@@ -26,6 +27,8 @@ log = logging.getLogger(__name__)
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 
 os.environ.setdefault("GX_ANALYTICS_ENABLED", "false")
+# The generic SQL datasource is deliberate: GX's Postgres one refuses socket DSNs (pgserver).
+warnings.filterwarnings("ignore", message="You are using a generic SQLDatasource")
 
 
 @dataclass
@@ -69,116 +72,154 @@ def _sqlalchemy_url(dsn: str) -> str:
 
 def check_batch(conn, dsn: str, batch_id: str) -> BatchCheck:
     """Validate every raw table of one landed batch; quarantine and record the results."""
+    (check,) = check_batches(conn, dsn, [batch_id])
+    return check
+
+
+def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
+    """Validate new batches, one GX run per raw table for all of them (a day's deltas together).
+
+    Findings are recorded per batch; a re-check replaces a batch's earlier findings.
+    """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
 
+    if not batch_ids:
+        return []
     with conn.cursor() as cur:
         cur.execute(
-            "select feed, kind, source_file from ops.delivery where batch_id = %s", (batch_id,)
+            "select batch_id, feed, kind, source_file from ops.delivery"
+            " where batch_id = any(%s) order by batch_id",
+            (list(batch_ids),),
         )
-        feed, kind, source_file = cur.fetchone()
-        # A re-check replaces the earlier findings of this batch.
-        cur.execute("delete from ops.quality_result where batch_id = %s", (batch_id,))
+        deliveries = cur.fetchall()
+        cur.execute("delete from ops.quality_result where batch_id = any(%s)", (list(batch_ids),))
         cur.execute(
-            "delete from ops.quarantine where batch_id = %s and status = 'open'", (batch_id,)
+            "delete from ops.quarantine where batch_id = any(%s) and status = 'open'",
+            (list(batch_ids),),
         )
-    (file_kind,) = [f for f in load_catalog()[feed].files if f.kind == kind]
+    groups: dict[tuple[str, str], dict[str, str]] = {}
+    for batch_id, feed, kind, source_file in deliveries:
+        groups.setdefault((feed, kind), {})[batch_id] = source_file
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
     source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
-    checks = []
-    for table in file_kind.tables:
-        suite = load_suite(table.name)
-        asset = source.add_query_asset(
-            table.name,
-            query=f"select * from raw.{table.name} where _batch_id = '{batch_id}'",  # noqa: S608
-        )
-        batch = asset.add_batch_definition_whole_table("batch").get_batch()
-        result = batch.validate(
-            suite,
-            result_format={
-                "result_format": "COMPLETE",
-                "unexpected_index_column_names": ["_source_row"],
-            },
-        )
-        checks.append(_record(conn, batch_id, feed, table.name, source_file, suite.name, result))
-    fixed = _resolve_superseded(conn, batch_id, file_kind)
+    checks: dict[str, BatchCheck] = {b: BatchCheck(b, []) for b in batch_ids}
+    for (feed, kind), files in groups.items():
+        (file_kind,) = [f for f in load_catalog()[feed].files if f.kind == kind]
+        for table in file_kind.tables:
+            suite = load_suite(table.name)
+            listed = ", ".join("'" + b.replace("'", "''") + "'" for b in files)
+            asset = source.add_query_asset(
+                f"{table.name}-{len(checks)}-{kind}",
+                query=f"select * from raw.{table.name} where _batch_id in ({listed})",  # noqa: S608
+            )
+            result = (
+                asset.add_batch_definition_whole_table("batches")
+                .get_batch()
+                .validate(
+                    suite,
+                    result_format={
+                        "result_format": "COMPLETE",
+                        "unexpected_index_column_names": ["_batch_id", "_source_row"],
+                    },
+                )
+            )
+            for batch_id, table_check in _record(conn, feed, table.name, files, suite.name, result):
+                checks[batch_id].tables.append(table_check)
+        for batch_id in files:
+            checks[batch_id].rows_fixed = _resolve_superseded(conn, batch_id, file_kind)
     with conn.cursor() as cur:
         cur.execute(
-            "update ops.delivery set rows_quarantined = ("
-            "  select count(distinct (raw_table, source_row)) from ops.quarantine"
-            "  where batch_id = %s) where batch_id = %s",
-            (batch_id, batch_id),
+            "update ops.delivery d set rows_quarantined = ("
+            "  select count(distinct (q.raw_table, q.source_row)) from ops.quarantine q"
+            "  where q.batch_id = d.batch_id) where d.batch_id = any(%s)",
+            (list(batch_ids),),
         )
     conn.commit()
-    return BatchCheck(batch_id, checks, fixed)
+    return [checks[b] for b in batch_ids]
 
 
-def _record(conn, batch_id, feed, raw_table, source_file, suite_name, result) -> TableCheck:
-    check = TableCheck(raw_table)
-    quarantined_rows: set[int] = set()
+def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
+    """Per batch: the quality results and the quarantined rows of one table's validation."""
+    with conn.cursor() as cur:
+        cur.execute(
+            f"select _batch_id, count(*) from raw.{raw_table}"  # noqa: S608
+            " where _batch_id = any(%s) group by 1",
+            (list(files),),
+        )
+        row_counts = dict(cur.fetchall())
+    checks = {b: TableCheck(raw_table, rows_checked=row_counts.get(b, 0)) for b in files}
+    quarantined: dict[str, set[int]] = {b: set() for b in files}
     with conn.cursor() as cur:
         for item in result.results:
             config = item.expectation_config
             column = config.kwargs.get("column")
             outcome = item.result or {}
-            check.rows_checked = max(check.rows_checked, outcome.get("element_count") or 0)
             error = (item.exception_info or {}).get("exception_message")
             if error:
                 raise RuntimeError(
                     f"{suite_name}: {config.type} on {column} failed to run: {error}"
                 )
-            cur.execute(
-                "insert into ops.quality_result (batch_id, raw_table, suite, expectation,"
-                " column_name, success, unexpected_count, element_count, details)"
-                " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                (
-                    batch_id,
-                    raw_table,
-                    suite_name,
-                    config.type,
-                    column,
-                    item.success,
-                    outcome.get("unexpected_count") or 0,
-                    outcome.get("element_count") or 0,
-                    json.dumps(
-                        {"kwargs": config.kwargs, "observed": outcome.get("observed_value")},
-                        default=str,
-                        ensure_ascii=False,
-                    ),
-                ),
-            )
-            if item.success:
-                continue
-            check.failed_expectations.append(f"{config.type}({column})")
+            by_batch: dict[str, list[dict]] = {b: [] for b in files}
+            for unexpected in outcome.get("unexpected_index_list") or []:
+                by_batch[unexpected["_batch_id"]].append(unexpected)
+            row_level = "unexpected_index_list" in outcome
             meta = config.meta or {}
-            if not meta.get("quarantine", True) or "unexpected_index_list" not in outcome:
-                continue
             reason = meta.get("reason") or f"{config.type} failed on {column}"
-            for unexpected in outcome["unexpected_index_list"]:
-                row = int(unexpected["_source_row"])
-                value = unexpected.get(column)
-                quarantined_rows.add(row)
+            for batch_id, source_file in files.items():
+                found = by_batch[batch_id]
+                success = not found if row_level else item.success
                 cur.execute(
-                    "insert into ops.quarantine (batch_id, feed, raw_table, source_file,"
-                    " source_row, field, value, rule, reason)"
+                    "insert into ops.quality_result (batch_id, raw_table, suite, expectation,"
+                    " column_name, success, unexpected_count, element_count, details)"
                     " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
                     (
                         batch_id,
-                        feed,
                         raw_table,
-                        source_file,
-                        row,
-                        column,
-                        None if value is None else str(value),
+                        suite_name,
                         config.type,
-                        f"{source_file} row {row}, field {column}: {reason}"
-                        + ("" if value is None else f" (delivered: {value})"),
+                        column,
+                        success,
+                        len(found) if row_level else outcome.get("unexpected_count") or 0,
+                        row_counts.get(batch_id, 0),
+                        json.dumps(
+                            {"kwargs": config.kwargs, "reason": reason},
+                            default=str,
+                            ensure_ascii=False,
+                        ),
                     ),
                 )
-    check.rows_quarantined = len(quarantined_rows)
-    return check
+                if success:
+                    continue
+                checks[batch_id].failed_expectations.append(f"{config.type}({column})")
+                if not meta.get("quarantine", True):
+                    continue
+                for unexpected in found:
+                    row = int(unexpected["_source_row"])
+                    value = unexpected.get(column)
+                    quarantined[batch_id].add(row)
+                    cur.execute(
+                        "insert into ops.quarantine (batch_id, feed, raw_table, source_file,"
+                        " source_row, field, value, rule, reason)"
+                        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                        (
+                            batch_id,
+                            feed,
+                            raw_table,
+                            source_file,
+                            row,
+                            column,
+                            None if value is None else str(value),
+                            config.type,
+                            f"{source_file} row {row}, field {column}: {reason}"
+                            + ("" if value is None else f" (delivered: {value})"),
+                        ),
+                    )
+    for batch_id, check in checks.items():
+        check.rows_quarantined = len(quarantined[batch_id])
+        yield batch_id, check
 
 
 def _resolve_superseded(conn, batch_id: str, file_kind) -> int:

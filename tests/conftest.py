@@ -7,8 +7,13 @@ embedded pgserver started under the pytest temp folder. FUPIN_TEST_ADMIN_DSN ove
 from __future__ import annotations
 
 import os
+import tempfile
 import uuid
 from pathlib import Path
+
+# Airflow reads its home when first imported: give every test process its own, never ~/airflow.
+os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="fupin-airflow-"))
+os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
 
 import psycopg2
 import pytest

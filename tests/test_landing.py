@@ -51,7 +51,7 @@ def xlsx_bytes(rows, tmp_path, title: str | None = None) -> bytes:
 def land_and_check(dsn, root, feed):
     with warehouse.connect(dsn) as conn:
         run = landing.land_pending(conn, root, feed)
-        checks = [quality.check_batch(conn, dsn, b) for b in run.batches("landed", "superseded")]
+        checks = quality.check_batches(conn, dsn, run.batches("landed", "superseded"))
     return run, checks
 
 

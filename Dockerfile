@@ -1,0 +1,22 @@
+# The production image: Airflow 3.3 with fupin installed (DAGs, connectors, dbt project, suites).
+FROM apache/airflow:3.3.2-python3.11
+
+USER root
+RUN apt-get update \
+ && apt-get install -y --no-install-recommends build-essential libpq-dev \
+ && rm -rf /var/lib/apt/lists/*
+USER airflow
+
+WORKDIR /opt/fupin
+COPY --chown=airflow:root pyproject.toml README.md ./
+COPY --chown=airflow:root fupin ./fupin
+COPY --chown=airflow:root connectors ./connectors
+RUN pip install --no-cache-dir -e . "apache-airflow==3.3.2" "apache-airflow-providers-celery"
+COPY --chown=airflow:root dags ./dags
+COPY --chown=airflow:root dbt_project ./dbt_project
+COPY --chown=airflow:root expectations ./expectations
+# Parse the dbt project at build time so that workers start with a manifest.
+RUN cd dbt_project && dbt parse --profiles-dir . --target-path /opt/fupin/dbt_project/target || true
+
+ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/fupin/dags \
+    FUPIN_CONFIG=/opt/fupin/config/fupin.yml
