@@ -34,14 +34,16 @@
     {%- endfor %}
 {%- endmacro %}
 
-{#- V01's reading of "on the state payroll on the check date" (policy.md §1) over a row of
-    int_payroll__staff_on_date: 在职 or 退休, 起薪日期 empty or not after the check date, and no
-    停薪日期 on or before it (a 减少 carries its 停薪日期, or the first day of its month). -#}
+{#- V01's reading of "on the state payroll on the check date" (policy.md §1: 在职 or 退休, no
+    停薪日期 before the check date) over a row of int_payroll__staff_on_date: 在职 or 退休,
+    起薪日期 empty or not after the check date, and 停薪日期 empty or on / after it (pay stopping
+    on the check date is not "before" it). A 减少 carries its 停薪日期, or the first day of its
+    change month. -#}
 {% macro is_on_state_payroll(alias=none) -%}
     {%- set p = alias ~ '.' if alias else '' -%}
     (
         coalesce({{ p }}staff_category in ('在职', '退休'), false)
         and ({{ p }}pay_start_date is null or {{ p }}pay_start_date <= {{ as_of_date() }})
-        and ({{ p }}pay_end_date is null or {{ p }}pay_end_date > {{ as_of_date() }})
+        and ({{ p }}pay_end_date is null or {{ p }}pay_end_date >= {{ as_of_date() }})
     )
 {%- endmacro %}

@@ -9,4 +9,4 @@ select
     'int_payroll__staff_on_date' as model_name,
     id_number
 from {{ ref('int_payroll__staff_on_date') }}
-where is_on_payroll and pay_end_date <= as_of
+where is_on_payroll and pay_end_date < as_of

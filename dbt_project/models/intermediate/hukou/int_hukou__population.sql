@@ -6,8 +6,19 @@
 -- and on or before as_of (and with 变动日期 on or before as_of), in 变动日期 order, then file
 -- date, then file line order. Without any usable snapshot, the deltas alone build the population.
 -- Each descriptive field takes its last non-empty value; status, cancel reason and cancel date
--- come from the last record.
+-- come from the last record. One pass: ordered aggregates, no self-join (the population is the
+-- largest intermediate model).
+{{ config(
+    indexes=[{'columns': ['id_number'], 'unique': true}],
+) }}
+{#- latest applied record first -#}
+{%- set latest_first = 'apply_phase desc, coalesce(change_date, file_date) desc, file_date desc,'
+    ~ ' batch_id desc, source_row desc' %}
 with
+
+deliveries as (
+    select * from {{ source('ops', 'delivery') }}
+),
 
 snapshots as (
     select * from {{ ref('stg_hukou__snapshots') }}
@@ -20,11 +31,14 @@ changes as (
 base_snapshot as (
     select
         batch_id,
-        snapshot_date
-    from snapshots
-    where snapshot_date <= {{ as_of_date() }}
-    group by batch_id, snapshot_date, delivery_version
-    order by snapshot_date desc, delivery_version desc, batch_id desc
+        {{ period_end('period') }} as snapshot_date
+    from deliveries
+    where
+        feed = 'hukou'
+        and kind = 'full'
+        and status = 'landed'
+        and {{ period_end('period') }} <= {{ as_of_date() }}
+    order by period desc, version desc, batch_id desc
     limit 1
 ),
 
@@ -33,13 +47,10 @@ snapshot_records as (
         snapshots.id_number,
         snapshots.name,
         snapshots.sex_code,
-        snapshots.sex,
-        snapshots.birth_date,
         snapshots.birth_date_raw,
         snapshots.ethnicity_code,
         snapshots.hukou_household_no,
         snapshots.relation_code,
-        snapshots.relation,
         snapshots.region_code,
         snapshots.change_type,
         snapshots.cancel_reason,
@@ -61,13 +72,10 @@ change_records as (
         changes.id_number,
         changes.name,
         changes.sex_code,
-        changes.sex,
-        changes.birth_date,
         changes.birth_date_raw,
         changes.ethnicity_code,
         changes.hukou_household_no,
         changes.relation_code,
-        changes.relation,
         changes.region_code,
         changes.change_type,
         changes.cancel_reason,
@@ -94,87 +102,76 @@ records as (
     select * from change_records
 ),
 
-ordered as (
-    select
-        *,
-        row_number() over (
-            partition by id_number
-            order by
-                apply_phase,
-                coalesce(change_date, file_date),
-                file_date,
-                batch_id,
-                source_row
-        ) as apply_order,
-        count(*) over (partition by id_number) as record_count
-    from records
-    where id_number is not null
-),
-
-latest as (
-    select * from ordered
-    where apply_order = record_count
-),
-
-attributes as (
+applied as (
     select
         id_number,
-        (array_agg(name order by apply_order desc) filter (where name is not null))[1] as name,
-        (array_agg(sex_code order by apply_order desc) filter (where sex_code is not null))[
-            1
-        ] as sex_code,
-        (array_agg(birth_date_raw order by apply_order desc) filter (
+        (array_agg(name order by {{ latest_first }}) filter (
+            where name is not null
+        ))[1] as name,
+        (array_agg(sex_code order by {{ latest_first }}) filter (
+            where sex_code is not null
+        ))[1] as sex_code,
+        (array_agg(birth_date_raw order by {{ latest_first }}) filter (
             where birth_date_raw is not null
         ))[1] as birth_date_raw,
-        (array_agg(ethnicity_code order by apply_order desc) filter (
+        (array_agg(ethnicity_code order by {{ latest_first }}) filter (
             where ethnicity_code is not null
         ))[1] as ethnicity_code,
-        (array_agg(hukou_household_no order by apply_order desc) filter (
+        (array_agg(hukou_household_no order by {{ latest_first }}) filter (
             where hukou_household_no is not null
         ))[1] as hukou_household_no,
-        (array_agg(relation_code order by apply_order desc) filter (
+        (array_agg(relation_code order by {{ latest_first }}) filter (
             where relation_code is not null
         ))[1] as relation_code,
-        (array_agg(region_code order by apply_order desc) filter (
+        (array_agg(region_code order by {{ latest_first }}) filter (
             where region_code is not null
         ))[1] as region_code,
+        (array_agg(change_type order by {{ latest_first }}))[1] as last_change_type,
+        (array_agg(cancel_reason order by {{ latest_first }}))[1] as last_cancel_reason,
+        (array_agg(change_date order by {{ latest_first }}))[1] as last_change_date,
+        (array_agg(file_date order by {{ latest_first }}))[1] as last_file_date,
+        (array_agg(record_kind order by {{ latest_first }}))[1] as last_record_kind,
+        (array_agg(raw_table order by {{ latest_first }}))[1] as last_raw_table,
+        (array_agg(batch_id order by {{ latest_first }}))[1] as batch_id,
+        (array_agg(source_file order by {{ latest_first }}))[1] as source_file,
+        (array_agg(source_row order by {{ latest_first }}))[1] as source_row,
         min(case when change_type = '新增' then coalesce(change_date, file_date) end)
-            as first_added_on
-    from ordered
+            as first_added_on,
+        count(*)::integer as record_count
+    from records
+    where id_number is not null
     group by id_number
 ),
 
 final as (
     select
-        attributes.id_number,
-        attributes.name,
-        attributes.sex_code,
-        {{ sex_label('attributes.sex_code') }} as sex,
-        {{ parse_date('attributes.birth_date_raw') }} as birth_date,
-        attributes.birth_date_raw,
-        attributes.ethnicity_code,
-        attributes.hukou_household_no,
-        attributes.relation_code,
-        {{ hukou_relation_label('attributes.relation_code') }} as relation,
-        attributes.region_code,
-        case when latest.change_type = '注销' then 'cancelled' else 'active' end as status,
-        case when latest.change_type = '注销' then latest.cancel_reason end as cancel_reason,
+        id_number,
+        name,
+        sex_code,
+        {{ sex_label('sex_code') }} as sex,
+        {{ parse_date('birth_date_raw') }} as birth_date,
+        birth_date_raw,
+        ethnicity_code,
+        hukou_household_no,
+        relation_code,
+        {{ hukou_relation_label('relation_code') }} as relation,
+        region_code,
+        case when last_change_type = '注销' then 'cancelled' else 'active' end as status,
+        case when last_change_type = '注销' then last_cancel_reason end as cancel_reason,
         case
-            when latest.change_type = '注销' then coalesce(latest.change_date, latest.file_date)
+            when last_change_type = '注销' then coalesce(last_change_date, last_file_date)
         end as cancelled_on,
-        latest.change_type as last_change_type,
-        latest.change_date as last_change_date,
-        attributes.first_added_on,
-        latest.record_count::integer as record_count,
-        latest.record_kind as last_record_kind,
-        latest.raw_table as last_raw_table,
-        latest.batch_id,
-        latest.source_file,
-        latest.source_row,
+        last_change_type,
+        last_change_date,
+        first_added_on,
+        record_count,
+        last_record_kind,
+        last_raw_table,
+        batch_id,
+        source_file,
+        source_row,
         {{ as_of_date() }} as as_of
-    from attributes
-    inner join latest
-        on attributes.id_number = latest.id_number
+    from applied
 )
 
 select * from final

@@ -6,9 +6,16 @@
 -- order, then file row order: 新增 adds (or replaces) the position, 减少 ends it (its
 -- 停薪日期, or the first day of the change month when it has none). Without any full list, the
 -- changes alone build the state. A person is on the payroll on as_of when the position's
--- category is 在职 or 退休, its 起薪日期 is empty or on/before as_of, and it has no 停薪日期 on
--- or before as_of.
+-- category is 在职 or 退休, its 起薪日期 is empty or on/before as_of, and it has no 停薪日期
+-- before as_of (macro is_on_state_payroll).
+{{ config(
+    indexes=[{'columns': ['id_number']}],
+) }}
 with
+
+deliveries as (
+    select * from {{ source('ops', 'delivery') }}
+),
 
 staff as (
     select * from {{ ref('stg_payroll__staff') }}
@@ -21,11 +28,15 @@ changes as (
 base_list as (
     select
         batch_id,
-        list_year
-    from staff
-    where list_year <= extract(year from {{ as_of_date() }})
-    group by batch_id, list_year, delivery_version
-    order by list_year desc, delivery_version desc, batch_id desc
+        cast(period as integer) as list_year
+    from deliveries
+    where
+        feed = 'payroll'
+        and kind = 'full'
+        and status = 'landed'
+        and period ~ '^[0-9]{4}$'
+        and cast(period as integer) <= extract(year from {{ as_of_date() }})
+    order by period desc, version desc, batch_id desc
     limit 1
 ),
 

@@ -1,6 +1,6 @@
--- The current registry snapshot of each county: the landed snapshot with the latest period
--- (a county whose latest file was corrected by a _vN uses the correction: the earlier version
--- is 'superseded' in the ledger and never 'landed').
+-- The current registry snapshot of each county as of the check date: the landed snapshot with
+-- the latest period whose month has begun on as_of (a county whose latest file was corrected by
+-- a _vN uses the correction: the earlier version is 'superseded' in the ledger, never 'landed').
 with
 
 deliveries as (
@@ -24,6 +24,7 @@ landed as (
         feed = 'registry'
         and kind = 'snapshot'
         and status = 'landed'
+        and {{ period_start('period') }} <= {{ as_of_date() }}
 ),
 
 final as (

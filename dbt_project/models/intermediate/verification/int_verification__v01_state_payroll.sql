@@ -1,6 +1,6 @@
 -- V01 财政供养: a checked member is on the state payroll on the check date
 -- (macro is_on_state_payroll over int_payroll__staff_on_date: 在职 or 退休,
--- no 停薪日期 on or before as_of; a 减少 change ends the position). One row per member and
+-- no 停薪日期 before as_of; a 减少 change ends the position). One row per member and
 -- finding (on_payroll); evidence: the registry row, then the payroll record(s) that put the
 -- member on the payroll.
 with
