@@ -20,10 +20,13 @@ demo: venv
 test: venv
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
+# sqlfluff's dbt templater compiles the project: it needs a reachable database (FUPIN_DBT_*,
+# default the local server at 127.0.0.1:5432).
 lint: venv
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check .
-	cd dbt_project && ../$(BIN)/sqlfluff lint models tests
+	cd dbt_project && FUPIN_DBT_DBNAME=$${FUPIN_DBT_DBNAME:-postgres} \
+		../$(BIN)/sqlfluff lint models tests snapshots
 
 bench: venv
 	$(BIN)/python -m bench

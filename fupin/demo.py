@@ -93,7 +93,8 @@ where to look:
   ground truth          {synth.ground_truth}
   cycle reports         {first.report_dir} (cycle.json, quarantine_<feed>.csv for stewards)
   warehouse             {dsn_hint}
-  national simulator    {households} households, {members} members (state: {DEMO_DIR}/national_state.json)
+  national simulator    {households} households, {members} members
+                        (state: {DEMO_DIR}/national_state.json)
   config used           {config_path}
 query the warehouse (while nothing else holds the embedded server, any psql client):
   psql -h {DEMO_DIR / "warehouse"} -U postgres fupin \\

@@ -27,9 +27,21 @@ def run_fupin_cycle(config_path, as_of):
     env = {**os.environ, "FUPIN_TEST_NATIONAL_SECRET": SECRET}
     env.pop("AIRFLOW_HOME", None)  # the configured Airflow home, as an operator would have
     return subprocess.run(
-        [sys.executable, "-m", "fupin.cli", "cycle", "--config", str(config_path),
-         "--as-of", as_of],
-        capture_output=True, text=True, env=env, timeout=1200, check=False,
+        [
+            sys.executable,
+            "-m",
+            "fupin.cli",
+            "cycle",
+            "--config",
+            str(config_path),
+            "--as-of",
+            as_of,
+        ],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=1200,
+        check=False,
     )
 
 
@@ -42,8 +54,14 @@ def query(dsn, sql, *args):
 @pytest.fixture(scope="module")
 def cycled(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("cycle")
-    synth = generate(root / "synth", counties=("520123",), start="2026-10", end="2026-10",
-                     seed=11, households_per_county=40)
+    synth = generate(
+        root / "synth",
+        counties=("520123",),
+        start="2026-10",
+        end="2026-10",
+        seed=11,
+        households_per_county=40,
+    )
     truth = json.loads(synth.ground_truth.read_text(encoding="utf-8"))
     dbname = f"fupin_cycle_{os.getpid()}"
     warehouse.drop_database(admin_dsn, dbname)
@@ -51,14 +69,23 @@ def cycled(tmp_path_factory, admin_dsn):
     dsn = warehouse.with_database(admin_dsn, dbname)
     with NationalSimulator(secret=SECRET, sender_id="520000", window=Window(open=True)) as sim:
         config_path = root / "fupin.yml"
-        config_path.write_text(yaml.safe_dump({
-            "province": "52",
-            "warehouse": {"dsn": dsn},
-            "landing": {"root": str(synth.landing_root)},
-            "national": {"base_url": sim.base_url, "sender_id": "520000",
-                         "secret": "${FUPIN_TEST_NATIONAL_SECRET}"},
-            "airflow": {"home": str(root / "airflow")},
-        }, allow_unicode=True), encoding="utf-8")
+        config_path.write_text(
+            yaml.safe_dump(
+                {
+                    "province": "52",
+                    "warehouse": {"dsn": dsn},
+                    "landing": {"root": str(synth.landing_root)},
+                    "national": {
+                        "base_url": sim.base_url,
+                        "sender_id": "520000",
+                        "secret": "${FUPIN_TEST_NATIONAL_SECRET}",
+                    },
+                    "airflow": {"home": str(root / "airflow")},
+                },
+                allow_unicode=True,
+            ),
+            encoding="utf-8",
+        )
         as_of = truth["as_of"]
         first = run_fupin_cycle(config_path, as_of)
         national_after_first = {e: dict(sim.records(e)) for e in ("household", "member")}
@@ -66,8 +93,13 @@ def cycled(tmp_path_factory, admin_dsn):
         snapshot = query(dsn, "select count(*), max(landed_at) from ops.delivery")
         second = run_fupin_cycle(config_path, as_of)
         yield {
-            "dsn": dsn, "truth": truth, "first": first, "second": second, "sim": sim,
-            "national": national_after_first, "requests_after_first": requests_after_first,
+            "dsn": dsn,
+            "truth": truth,
+            "first": first,
+            "second": second,
+            "sim": sim,
+            "national": national_after_first,
+            "requests_after_first": requests_after_first,
             "ledger_after_first": snapshot,
         }
     warehouse.drop_database(admin_dsn, dbname)
@@ -87,11 +119,14 @@ def test_cycle_completes_and_reports(cycled):
 
 @pytest.mark.parametrize("rule", ["V01", "V10"])
 def test_planted_rule_cases(cycled, rule):
-    open_alerts = set(query(
-        cycled["dsn"],
-        "select household_id, id_number from marts.verification_alert"
-        " where rule_code = %s and is_open", rule,
-    ))
+    open_alerts = set(
+        query(
+            cycled["dsn"],
+            "select household_id, id_number from marts.verification_alert"
+            " where rule_code = %s and is_open",
+            rule,
+        )
+    )
     for case in cases(cycled["truth"], rule, "positive"):
         assert (case["household_id"], case["id_number"]) in open_alerts, case
     for case in cases(cycled["truth"], rule, "negative"):
@@ -121,20 +156,40 @@ def test_bad_rows_are_quarantined_with_file_row_and_field(cycled):
     received = query(cycled["dsn"], "select sum(rows_received) from ops.delivery")[0][0]
     raw_rows = sum(
         query(cycled["dsn"], f"select count(*) from raw.{t}")[0][0]
-        for t in ("registry__household", "registry__member", "hukou__delta", "hukou__full",
-                  "payroll__full", "payroll__change")
+        for t in (
+            "registry__household",
+            "registry__member",
+            "hukou__delta",
+            "hukou__full",
+            "payroll__full",
+            "payroll__change",
+        )
     )
     assert raw_rows == received
 
 
 def test_registry_member_with_bad_id_lands_and_raises_v10(cycled):
     (case,) = cases(cycled["truth"], "registry_bad_id", "lands")
-    assert query(cycled["dsn"], "select count(*) from ops.quarantine where source_file = %s"
-                 " and source_row = %s", case["file"], case["row"]) == [(0,)]
-    assert query(cycled["dsn"], "select count(*) from marts.member where household_id = %s",
-                 case["household_id"])[0][0] >= 1
-    assert query(cycled["dsn"], "select severity from marts.verification_alert"
-                 " where rule_code = 'V10' and household_id = %s", case["household_id"])
+    assert query(
+        cycled["dsn"],
+        "select count(*) from ops.quarantine where source_file = %s and source_row = %s",
+        case["file"],
+        case["row"],
+    ) == [(0,)]
+    assert (
+        query(
+            cycled["dsn"],
+            "select count(*) from marts.member where household_id = %s",
+            case["household_id"],
+        )[0][0]
+        >= 1
+    )
+    assert query(
+        cycled["dsn"],
+        "select severity from marts.verification_alert"
+        " where rule_code = 'V10' and household_id = %s",
+        case["household_id"],
+    )
 
 
 def test_households_and_members_reach_the_national_system(cycled):
@@ -147,8 +202,9 @@ def test_households_and_members_reach_the_national_system(cycled):
 def test_second_cycle_changes_nothing_and_sends_nothing(cycled):
     second = cycled["second"]
     assert second.returncode == 0, second.stdout[-3000:] + second.stderr[-5000:]
-    assert query(cycled["dsn"], "select count(*), max(landed_at) from ops.delivery") == (
-        cycled["ledger_after_first"]
+    assert (
+        query(cycled["dsn"], "select count(*), max(landed_at) from ops.delivery")
+        == (cycled["ledger_after_first"])
     )
     assert len(cycled["sim"].requests) == cycled["requests_after_first"]
     assert "nothing to send" in second.stdout

@@ -19,9 +19,12 @@ def test_upgrade_creates_schemas_and_is_repeatable(warehouse_dsn):
 def test_audit_log_is_append_only(warehouse_dsn):
     with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
         cur.execute("insert into audit.access_log (action, object) values ('read', 'marts.member')")
-    with pytest.raises(psycopg2.Error, match="append-only"):
-        with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
-            cur.execute("delete from audit.access_log")
+    with (
+        pytest.raises(psycopg2.Error, match="append-only"),
+        warehouse.connect(warehouse_dsn) as conn,
+        conn.cursor() as cur,
+    ):
+        cur.execute("delete from audit.access_log")
 
 
 @pytest.mark.parametrize(
