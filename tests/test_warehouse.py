@@ -53,3 +53,24 @@ def test_sql_id_functions_agree_with_python(warehouse_dsn, value):
         normalized, valid = cur.fetchone()
     assert normalized == ids.normalize_id_number(value)
     assert bool(valid) == ids.is_valid_id_number(value)
+
+
+def test_embedded_default_when_no_dsn_is_configured(tmp_path):
+    from fupin.config import parse_config
+
+    config = parse_config(
+        {
+            "province": "52",
+            "landing": {"root": str(tmp_path / "landing")},
+            "warehouse": {"data_dir": str(tmp_path / "pg")},
+        }
+    )
+    dsn = warehouse.resolve_dsn(config)
+    assert warehouse.parse_dsn(dsn).dbname == "fupin"
+    warehouse.upgrade(dsn)
+    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute("show server_version")
+        assert cur.fetchone()[0].startswith("16")
+        cur.execute("select ops.id_number_is_valid('11010519491231002X')")
+        assert cur.fetchone() == (True,)
+    assert warehouse.resolve_dsn(config) == dsn  # a second start reuses the running server
