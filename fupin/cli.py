@@ -8,7 +8,7 @@ import logging
 import sys
 from pathlib import Path
 
-from fupin.config import ConfigError, load_config
+from fupin.config import ConfigError, config_path, load_config
 
 
 def _date(text: str) -> dt.date:
@@ -53,9 +53,8 @@ def main(argv: list[str] | None = None) -> int:
             return 0
         from fupin.cycle import CycleError, run_cycle
 
-        config_path = args.config or Path(_config_from_env())
         try:
-            report = run_cycle(config_path, args.as_of)
+            report = run_cycle(config_path(args.config), args.as_of)
         except CycleError as error:
             print(f"fupin cycle failed: {error}", file=sys.stderr)
             return 1
@@ -64,14 +63,6 @@ def main(argv: list[str] | None = None) -> int:
     except ConfigError as error:
         print(f"fupin: {error}", file=sys.stderr)
         return 2
-
-
-def _config_from_env() -> str:
-    import os
-
-    if not os.environ.get("FUPIN_CONFIG"):
-        raise ConfigError("no configuration: pass --config FILE or set FUPIN_CONFIG")
-    return os.environ["FUPIN_CONFIG"]
 
 
 if __name__ == "__main__":

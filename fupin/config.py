@@ -143,12 +143,17 @@ def parse_config(data: Any, source: str = "<config>") -> Config:
         raise ConfigError(_describe(error, source)) from None
 
 
-def load_config(path: str | os.PathLike[str] | None = None) -> Config:
-    """Load the file named by ``path`` or by the environment variable FUPIN_CONFIG."""
+def config_path(path: str | os.PathLike[str] | None = None) -> Path:
+    """The configuration file: ``path``, else the one named by FUPIN_CONFIG."""
     path = path or os.environ.get("FUPIN_CONFIG")
     if not path:
         raise ConfigError("no configuration: pass --config FILE or set FUPIN_CONFIG")
-    file = Path(path)
+    return Path(path)
+
+
+def load_config(path: str | os.PathLike[str] | None = None) -> Config:
+    """Load the file named by ``path`` or by the environment variable FUPIN_CONFIG."""
+    file = config_path(path)
     try:
         text = file.read_text(encoding="utf-8")
     except OSError as error:

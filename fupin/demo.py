@@ -10,7 +10,6 @@
 
 from __future__ import annotations
 
-import datetime as dt
 import logging
 import os
 import shutil
@@ -70,11 +69,7 @@ def main() -> int:
     ) as national:
         config_path = DEMO_DIR / "fupin.yml"
         write_config(config_path, synth.landing_root, national.base_url, DEMO_DIR / "warehouse")
-        as_of = (
-            synth.as_of
-            if isinstance(synth.as_of, dt.date)
-            else dt.date.fromisoformat(str(synth.as_of))
-        )
+        as_of = synth.as_of
         print(f"running fupin cycle as of {as_of} (Airflow dag.test, dbt, GX, push) ...")
         first = run_cycle(config_path, as_of)
         print("\n" + first.render())

@@ -249,7 +249,7 @@ def _record_seen(cur, delivered: DeliveredFile, sha: str, delivered_at, batch_id
 def _reconcile_columns(cur, table: RawTable, sheet: Sheet, result: LandResult) -> list[str]:
     """The raw columns to fill, in the file's order; unknown ones are added and reported."""
     expected = set(table.columns)
-    delivered = [name for name in sheet.header]
+    delivered = list(sheet.header)
     for name in delivered:
         if name and name not in expected:
             cur.execute(

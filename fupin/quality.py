@@ -21,7 +21,10 @@ import warnings
 from dataclasses import dataclass, field
 from pathlib import Path
 
+from psycopg2.extras import execute_values
+
 from fupin.catalog import load_catalog
+from fupin.warehouse import sqlalchemy_url
 
 log = logging.getLogger(__name__)
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
@@ -64,18 +67,6 @@ def load_suite(raw_table: str):
     return gx.ExpectationSuite(**data)
 
 
-def _sqlalchemy_url(dsn: str) -> str:
-    from fupin.warehouse import _sqlalchemy_url as url
-
-    return url(dsn)
-
-
-def check_batch(conn, dsn: str, batch_id: str) -> BatchCheck:
-    """Validate every raw table of one landed batch; quarantine and record the results."""
-    (check,) = check_batches(conn, dsn, [batch_id])
-    return check
-
-
 def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
     """Validate new batches, one GX run per raw table for all of them (a day's deltas together).
 
@@ -104,7 +95,7 @@ def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
 
     context = gx.get_context(mode="ephemeral")
     context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_sql("warehouse", connection_string=_sqlalchemy_url(dsn))
+    source = context.data_sources.add_sql("warehouse", connection_string=sqlalchemy_url(dsn))
     checks: dict[str, BatchCheck] = {b: BatchCheck(b, []) for b in batch_ids}
     for (feed, kind), files in groups.items():
         (file_kind,) = [f for f in load_catalog()[feed].files if f.kind == kind]
@@ -196,14 +187,12 @@ def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
                 checks[batch_id].failed_expectations.append(f"{config.type}({column})")
                 if not meta.get("quarantine", True):
                     continue
+                quarantine_rows = []
                 for unexpected in found:
                     row = int(unexpected["_source_row"])
                     value = unexpected.get(column)
                     quarantined[batch_id].add(row)
-                    cur.execute(
-                        "insert into ops.quarantine (batch_id, feed, raw_table, source_file,"
-                        " source_row, field, value, rule, reason)"
-                        " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
+                    quarantine_rows.append(
                         (
                             batch_id,
                             feed,
@@ -215,8 +204,16 @@ def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
                             config.type,
                             f"{source_file} row {row}, field {column}: {reason}"
                             + ("" if value is None else f" (delivered: {value})"),
-                        ),
+                        )
                     )
+                # One statement per page of rows: a bad file can quarantine millions of them.
+                execute_values(
+                    cur,
+                    "insert into ops.quarantine (batch_id, feed, raw_table, source_file,"
+                    " source_row, field, value, rule, reason) values %s",
+                    quarantine_rows,
+                    page_size=5000,
+                )
     for batch_id, check in checks.items():
         check.rows_quarantined = len(quarantined[batch_id])
         yield batch_id, check

@@ -107,7 +107,7 @@ def upgrade(dsn: str) -> None:
 
     alembic_config = AlembicConfig()
     alembic_config.set_main_option("script_location", str(MIGRATIONS))
-    engine = create_engine(_sqlalchemy_url(dsn))
+    engine = create_engine(sqlalchemy_url(dsn))
     with engine.begin() as conn:
         alembic_config.attributes["connection"] = conn
         command.upgrade(alembic_config, "head")
@@ -116,7 +116,8 @@ def upgrade(dsn: str) -> None:
         ensure_raw_tables(conn)
 
 
-def _sqlalchemy_url(dsn: str) -> str:
+def sqlalchemy_url(dsn: str) -> str:
+    """The DSN as a SQLAlchemy URL with the psycopg2 driver (Alembic, Great Expectations)."""
     url = make_url(dsn)
     if url.drivername == "postgresql":
         url = url.set(drivername="postgresql+psycopg2")
