@@ -15,7 +15,7 @@ $(STAMP): pyproject.toml
 	touch $(STAMP)
 
 demo: venv
-	$(BIN)/python -m fupin.demo
+	$(BIN)/python -m simulation.demo
 
 test: venv
 	$(BIN)/python -m pytest -n auto --dist loadgroup

@@ -24,7 +24,7 @@ if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
 from fupin import landing, quality, warehouse  # noqa: E402
-from fupin.synth.scale import generate_scale  # noqa: E402
+from simulation.synth.scale import generate_scale  # noqa: E402
 
 LOCAL = "postgresql://postgres@127.0.0.1:5432/postgres"
 

@@ -23,7 +23,7 @@ PROJECT_ROOT = Path(__file__).resolve().parent.parent
 if str(PROJECT_ROOT) not in sys.path:
     sys.path.insert(0, str(PROJECT_ROOT))
 
-from fupin.synth.scale import generate_scale  # noqa: E402
+from simulation.synth.scale import generate_scale  # noqa: E402
 
 TARGET_ROWS_PER_SECOND = 200_000
 

@@ -1,7 +1,10 @@
-"""One module per department feed; no Airflow imports here.
+"""Readers of the departments' deliveries; no Airflow imports here.
 
-Each feed module has ``read(path, file_kind)``, yielding ``(raw_table, sheet)`` for every raw
-table the delivered file fills. Formats shared by several feeds live in ``connectors.files``.
+The catalog entry of a file kind says how its files are read (``format``, ``encoding``,
+``compression``, ``sheet``, ``header_search_rows``): :func:`read_delivery` picks the shared
+reader of ``connectors.files`` from it. A feed with a real quirk that no format option covers
+names its own module with ``reader: connectors.<module>`` (a ``read(path, file_kind)`` that
+yields ``(raw_table, sheet)``).
 """
 
 from __future__ import annotations
@@ -10,11 +13,30 @@ import importlib
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
-from connectors.files import Sheet
+from connectors.files import DeliveryFormatError, Sheet, read_csv, read_jsonl, read_xlsx
 from fupin.catalog import FileKind, RawTable
 
 Reader = Callable[[Path, FileKind], Iterator[tuple[RawTable, Sheet]]]
 
 
-def reader_for(feed: str) -> Reader:
-    return importlib.import_module(f"connectors.{feed}").read
+def _read_by_format(path: Path, file_kind: FileKind) -> Iterator[tuple[RawTable, Sheet]]:
+    for table in file_kind.tables:
+        if file_kind.format == "xlsx":
+            yield table, read_xlsx(path, table.sheet, table.columns, table.header_search_rows)
+        elif file_kind.format == "csv":
+            yield (
+                table,
+                read_csv(path, file_kind.encoding, file_kind.compression, table.columns),
+            )
+        elif file_kind.format == "jsonl":
+            yield table, read_jsonl(path, file_kind.encoding, file_kind.compression)
+        else:
+            raise DeliveryFormatError(f"{path}: unknown format {file_kind.format!r} in the catalog")
+
+
+def read_delivery(path: Path, file_kind: FileKind) -> Iterator[tuple[RawTable, Sheet]]:
+    """Every raw table a delivered file fills, with its header and rows."""
+    if file_kind.reader:
+        reader: Reader = importlib.import_module(file_kind.reader).read
+        return reader(path, file_kind)
+    return _read_by_format(path, file_kind)

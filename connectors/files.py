@@ -13,6 +13,7 @@ import datetime as dt
 import gzip
 import io
 import itertools
+import json
 from collections.abc import Iterator
 from dataclasses import dataclass
 from decimal import Decimal
@@ -155,3 +156,74 @@ def read_csv(
             text.close()
 
     return Sheet(header=header, header_row=1, rows=data_rows())
+
+
+def _json_text(value: object) -> str | None:
+    if value is None:
+        return None
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, bool):
+        return "true" if value else "false"
+    if isinstance(value, int | float):
+        return json.dumps(value)
+    return json.dumps(value, ensure_ascii=False)  # nested lists/objects stay JSON
+
+
+def read_jsonl(path: Path, encoding: str, compression: str | None) -> Sheet:
+    """JSON Lines: one object per line; the first object's keys are the header.
+
+    A later object with a key the first one did not have fails the delivery (naming the line
+    and the key) rather than dropping the value; a missing key is an empty value.
+    """
+    raw = gzip.open(path, "rb") if compression == "gzip" else open(path, "rb")  # noqa: SIM115
+    text = io.TextIOWrapper(raw, encoding=encoding, errors="strict", newline=None)
+    lines = enumerate(text, start=1)
+
+    def parse(line_number: int, line: str) -> dict:
+        try:
+            record = json.loads(line)
+        except json.JSONDecodeError as error:
+            raise DeliveryFormatError(
+                f"{path}: line {line_number} is not valid JSON ({error.msg}, column {error.colno})"
+            ) from None
+        if not isinstance(record, dict):
+            raise DeliveryFormatError(f"{path}: line {line_number} is not a JSON object")
+        return record
+
+    first: tuple[int, dict] | None = None
+    try:
+        for line_number, line in lines:
+            if line.strip():
+                first = (line_number, parse(line_number, line))
+                break
+    except UnicodeDecodeError as error:
+        text.close()
+        raise DeliveryFormatError(f"{path}: not valid {encoding} ({error.reason})") from None
+    header = list(first[1]) if first else []
+
+    def data_rows() -> Iterator[tuple[int, list[str | None]]]:
+        line_number = first[0] if first else 0
+        try:
+            if first is None:
+                return
+            yield first[0], [_json_text(first[1].get(key)) for key in header]
+            for line_number, line in lines:
+                if not line.strip():
+                    continue
+                record = parse(line_number, line)
+                unknown = [key for key in record if key not in header]
+                if unknown:
+                    raise DeliveryFormatError(
+                        f"{path}: line {line_number}, field {unknown[0]}: "
+                        "a key the file's first record does not have"
+                    )
+                yield line_number, [_json_text(record.get(key)) for key in header]
+        except UnicodeDecodeError as error:
+            raise DeliveryFormatError(
+                f"{path}: line {line_number + 1} is not valid {encoding} ({error.reason})"
+            ) from None
+        finally:
+            text.close()
+
+    return Sheet(header=header, header_row=0, rows=data_rows())

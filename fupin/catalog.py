@@ -43,6 +43,7 @@ class FileKind:
     tables: tuple[RawTable, ...]
     encoding: str = "utf-8"
     compression: str | None = None
+    reader: str | None = None  # a quirk module under connectors/, else chosen by format
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -57,6 +58,7 @@ class Feed:
     cadence: str
     schedule: str
     files: tuple[FileKind, ...]
+    transport: str = "file"  # file | rest | database
 
     @property
     def tables(self) -> tuple[RawTable, ...]:
@@ -102,6 +104,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
                 format=file["format"],
                 encoding=file.get("encoding", "utf-8"),
                 compression=file.get("compression"),
+                reader=file.get("reader"),
                 tables=tuple(_table(t, s) for t, s in file["tables"].items()),
             )
             for file in spec["files"]
@@ -113,6 +116,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
             cadence=spec["cadence"],
             schedule=spec["schedule"],
             files=files,
+            transport=spec.get("transport", "file"),
         )
     return feeds
 

@@ -1,4 +1,4 @@
-"""The ``fupin`` command: ``cycle``, ``synth``, ``db upgrade``."""
+"""The ``fupin`` command: ``cycle``, ``db upgrade``."""
 
 from __future__ import annotations
 
@@ -28,8 +28,6 @@ def _parser() -> argparse.ArgumentParser:
     cycle.add_argument("--config", type=Path, help="configuration file (default: $FUPIN_CONFIG)")
     cycle.add_argument("--as-of", type=_date, default=dt.date.today(), help="check date")
 
-    commands.add_parser("synth", help="generate a synthetic province", add_help=False)
-
     db = commands.add_parser("db", help="warehouse schema")
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--config", type=Path)
@@ -38,10 +36,6 @@ def _parser() -> argparse.ArgumentParser:
 
 def main(argv: list[str] | None = None) -> int:
     argv = sys.argv[1:] if argv is None else argv
-    if argv[:1] == ["synth"]:
-        from fupin.synth.cli import main as synth_main
-
-        return synth_main(argv[1:])
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:

@@ -190,8 +190,7 @@ def land_file(conn, delivered: DeliveredFile) -> LandResult:
                 " values (%s, %s, %s, %s, %s, %s, %s, %s, %s, %s)",
                 ledger_row,
             )
-            reader = connectors.reader_for(delivered.feed)
-            for table, sheet in reader(delivered.path, delivered.file_kind):
+            for table, sheet in connectors.read_delivery(delivered.path, delivered.file_kind):
                 columns = _reconcile_columns(cur, table, sheet, result)
                 result.rows[table.name] = _copy_rows(
                     cur, table, columns, sheet.rows, batch_id, delivered.source_file

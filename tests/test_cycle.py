@@ -16,8 +16,9 @@ import pytest
 import yaml
 
 from fupin import warehouse
-from fupin.exchange.simulator import NationalSimulator, Window
-from fupin.synth import generate
+from fupin.catalog import raw_tables
+from simulation.national import NationalSimulator, Window
+from simulation.synth import generate
 
 pytestmark = [pytest.mark.integration, pytest.mark.airflow]
 SECRET = "cycle-test-secret"
@@ -155,15 +156,7 @@ def test_bad_rows_are_quarantined_with_file_row_and_field(cycled):
     # every delivered row is in raw, each either staged or quarantined: none is lost
     received = query(cycled["dsn"], "select sum(rows_received) from ops.delivery")[0][0]
     raw_rows = sum(
-        query(cycled["dsn"], f"select count(*) from raw.{t}")[0][0]
-        for t in (
-            "registry__household",
-            "registry__member",
-            "hukou__delta",
-            "hukou__full",
-            "payroll__full",
-            "payroll__change",
-        )
+        query(cycled["dsn"], f"select count(*) from raw.{t.name}")[0][0] for t in raw_tables()
     )
     assert raw_rows == received
 

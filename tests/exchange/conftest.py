@@ -10,7 +10,7 @@ from exchange_helpers import SECRET, SENDER, Sync
 
 from fupin.config import NationalConfig
 from fupin.exchange.client import ExchangeClient
-from fupin.exchange.simulator import NationalSimulator, Window
+from simulation.national import NationalSimulator, Window
 
 
 @pytest.fixture

@@ -7,7 +7,7 @@ import json
 
 import psycopg2
 
-from fupin.exchange.simulator import FaultPlan
+from simulation.national import FaultPlan
 from fupin.ids import id_check_digit
 
 SECRET = "test-secret-not-for-production"

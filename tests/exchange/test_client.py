@@ -90,7 +90,7 @@ def test_timeout_then_same_batch_again(simulator, client):
 
 
 def test_seeded_fault_plan_is_survived(simulator, client):
-    from fupin.exchange.simulator import FaultPlan
+    from simulation.national import FaultPlan
 
     simulator.faults = FaultPlan(rate=0.5, seed=3, kinds=("429", "503", "drop"), retry_after=1)
     for sequence in range(1, 9):
@@ -145,7 +145,7 @@ def test_refusals_stop_with_a_clear_message_and_never_show_the_secret(simulator,
 def test_409_sequence_for_a_batch_already_accepted_takes_its_stored_answer():
     """A national implementation that checks the sequence before the batch_id: the client sees
     409 with expected past its sequence, asks GET /batches/{id} and takes the stored answer."""
-    from fupin.exchange.simulator import NationalSimulator, Reply
+    from simulation.national import NationalSimulator, Reply
 
     class SequenceFirst(NationalSimulator):
         def _receive(self, sender, batch, body):

@@ -16,7 +16,7 @@ from exchange_helpers import SECRET, SENDER, faults, household_id, id_number
 from fupin.config import NationalConfig
 from fupin.exchange.client import ExchangeClient, ExchangeRefused
 from fupin.exchange.push import push, reconcile
-from fupin.exchange.simulator import NationalSimulator
+from simulation.national import NationalSimulator
 
 pytestmark = pytest.mark.integration
 
@@ -316,10 +316,10 @@ def test_push_uses_the_injected_clock_for_its_timestamps(sync):
 
 
 def test_simulator_as_a_process_with_a_state_file(sync, tmp_path):
-    """`python -m fupin.exchange.simulator` serves on 127.0.0.1 and persists its state."""
+    """`python -m simulation.national` serves on 127.0.0.1 and persists its state."""
     state = tmp_path / "national.json"
     command = [
-        sys.executable, "-m", "fupin.exchange.simulator", "--port", "0", "--sender-id", SENDER,
+        sys.executable, "-m", "simulation.national", "--port", "0", "--sender-id", SENDER,
         "--secret-env", "TEST_NATIONAL_SECRET", "--state-file", str(state), "--window", "open",
     ]  # fmt: skip
     environment = os.environ | {"TEST_NATIONAL_SECRET": SECRET}

@@ -19,7 +19,7 @@ from exchange_helpers import (
 )
 
 from fupin.exchange import protocol
-from fupin.exchange.simulator import NationalSimulator, Window
+from simulation.national import NationalSimulator, Window
 
 TZ = dt.timezone(dt.timedelta(hours=8))
 

@@ -6,7 +6,7 @@ import json
 
 import pytest
 
-from fupin.synth import generate
+from simulation.synth import generate
 
 SMALL = {
     "province": "52",

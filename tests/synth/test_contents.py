@@ -11,8 +11,8 @@ import json
 import pytest
 
 from fupin.ids import birth_date_of, id_number_problem, normalize_id_number, uscc_problem
-from fupin.synth import columns, generate
-from fupin.synth.divisions import divisions_dir
+from simulation.synth import columns, generate
+from simulation.synth.divisions import divisions_dir
 
 from .readers import table, xlsx_sheets
 
@@ -243,7 +243,7 @@ def test_as_of_must_lie_in_the_range(tmp_path):
 
 
 def test_command_line(tmp_path, capsys):
-    from fupin.synth.cli import main
+    from simulation.synth.cli import main
 
     code = main(
         ["--out", str(tmp_path / "cli"), "--counties", "520123", "--start", "2026-10",

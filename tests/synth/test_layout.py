@@ -4,7 +4,7 @@ from __future__ import annotations
 
 import re
 
-from fupin.synth import resend
+from simulation.synth import resend
 
 from .readers import CSV_ENCODINGS, csv_rows, xlsx_sheets
 

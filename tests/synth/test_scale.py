@@ -8,7 +8,7 @@ import hashlib
 import io
 
 from fupin.ids import id_number_problem
-from fupin.synth.scale import generate_scale
+from simulation.synth.scale import generate_scale
 
 from .readers import xlsx_sheets
 

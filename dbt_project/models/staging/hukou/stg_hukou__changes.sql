@@ -9,7 +9,7 @@ source as (
 final as (
     select
         {{ hukou_columns() }},
-        to_date(_delivery_period, 'YYYYMMDD') as file_date,
+        {{ period_start('_delivery_period') }} as file_date,
         _batch_id as batch_id,
         _source_file as source_file,
         _source_row as source_row,

@@ -12,8 +12,8 @@ from __future__ import annotations
 import datetime as dt
 
 from fupin.ids import id_check_digit
-from fupin.synth import vocabulary as vocab
-from fupin.synth.background import (
+from simulation.synth import vocabulary as vocab
+from simulation.synth.background import (
     add_event,
     address,
     admission_row,
@@ -37,8 +37,8 @@ from fupin.synth.background import (
     vehicle_item,
     weekly_dates,
 )
-from fupin.synth.deployment import Deployment, add_mark
-from fupin.synth.population import Household, Person, birth_for_age
+from simulation.synth.deployment import Deployment, add_mark
+from simulation.synth.population import Household, Person, birth_for_age
 
 Members = tuple[tuple[str, int, str], ...]
 FAMILY: Members = (("户主", 47, "1"), ("配偶", 45, "2"), ("子", 23, "1"), ("女", 19, "2"))

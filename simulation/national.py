@@ -15,7 +15,7 @@ In-process use (tests)::
 
 As a process (demo)::
 
-    python -m fupin.exchange.simulator --port 8765 --sender-id 520000 \\
+    python -m simulation.national --port 8765 --sender-id 520000 \\
         --secret-env NATIONAL_SECRET --state-file var/national.json --window closed
 
 Choices where the spec is silent (documented in docs/national-exchange.md):
@@ -694,7 +694,7 @@ def _faults_from(text: str | None) -> list[str | None]:
 
 def main(argv: Iterable[str] | None = None) -> int:
     parser = argparse.ArgumentParser(
-        prog="python -m fupin.exchange.simulator",
+        prog="python -m simulation.national",
         description="Run the national-system simulator on 127.0.0.1 (national-exchange.md).",
     )
     parser.add_argument("--host", default="127.0.0.1", help="bind address (default 127.0.0.1)")

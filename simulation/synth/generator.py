@@ -9,15 +9,15 @@ import time
 from dataclasses import dataclass, field
 from pathlib import Path
 
-from fupin.synth import background, deliveries, planted
-from fupin.synth.deployment import (
+from simulation.synth import background, deliveries, planted
+from simulation.synth.deployment import (
     ASSUMED_MONITORING_THRESHOLD,
     M01_2021_THRESHOLD,
     POVERTY_LINE,
     Deployment,
     Period,
 )
-from fupin.synth.writers import Landing
+from simulation.synth.writers import Landing
 
 
 @dataclass

@@ -10,10 +10,10 @@ import calendar
 import datetime as dt
 from dataclasses import dataclass, field
 
-from fupin.synth import divisions
-from fupin.synth.divisions import County
-from fupin.synth.population import Household, Person, PopulationBuilder, build_county, rng_for
-from fupin.synth.writers import MARKS
+from simulation.synth import divisions
+from simulation.synth.divisions import County
+from simulation.synth.population import Household, Person, PopulationBuilder, build_county, rng_for
+from simulation.synth.writers import MARKS
 
 # Thresholds the planted cases rely on (policy.md defaults; the check year's monitoring threshold
 # is an assumption the project configures for tests). Written to the ground truth.

@@ -11,10 +11,10 @@ from __future__ import annotations
 import datetime as dt
 
 from fupin.ids import uscc_check_char
-from fupin.synth import vocabulary as vocab
-from fupin.synth.deployment import Deployment, add_mark, month_end
-from fupin.synth.divisions import province_counties
-from fupin.synth.population import Household, HukouEvent, IdNumbers, Person, yuan
+from simulation.synth import vocabulary as vocab
+from simulation.synth.deployment import Deployment, add_mark, month_end
+from simulation.synth.divisions import province_counties
+from simulation.synth.population import Household, HukouEvent, IdNumbers, Person, yuan
 
 
 def current_state(person: Person) -> tuple[str, str]:

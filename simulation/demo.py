@@ -42,8 +42,8 @@ def write_config(path: Path, landing_root: Path, national_url: str, data_dir: Pa
 
 def main() -> int:
     from fupin.cycle import run_cycle
-    from fupin.exchange.simulator import NationalSimulator, Window
-    from fupin.synth import generate
+    from simulation.national import NationalSimulator, Window
+    from simulation.synth import generate
 
     logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
     # Start afresh, but keep the embedded server's folder: it may still be running.

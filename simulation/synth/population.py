@@ -12,8 +12,8 @@ import random
 from dataclasses import dataclass, field
 
 from fupin.ids import id_check_digit
-from fupin.synth import vocabulary as vocab
-from fupin.synth.divisions import County
+from simulation.synth import vocabulary as vocab
+from simulation.synth.divisions import County
 
 # Exit years whose poverty line policy.md gives (2017-2019 must be configured by the operator,
 # so background households never carry them: a rule would stop or guess).
@@ -167,14 +167,14 @@ class IdNumbers:
         self, county: County | str, province: str | None = None, used: dict | None = None
     ) -> None:
         if isinstance(county, str):
-            from fupin.synth.divisions import province_counties
+            from simulation.synth.divisions import province_counties
 
             county = province_counties(province or county[:2])[county]
         self.county = county
         self.used: dict[tuple[str, str, str], int] = {} if used is None else used
 
     def allocate(self, birth: dt.date, sex: str) -> str:
-        from fupin.synth.divisions import id_prefix
+        from simulation.synth.divisions import id_prefix
 
         prefix = id_prefix(self.county.code[:2], self.county.code, self.county.name, birth.year)
         birth_text = birth.strftime("%Y%m%d")

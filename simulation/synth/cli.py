@@ -1,4 +1,4 @@
-"""``fupin synth``: generate a synthetic deployment (or a scale run) into a folder."""
+"""``python -m simulation.synth``: generate a synthetic deployment (or a scale run) into a folder."""
 
 from __future__ import annotations
 
@@ -23,7 +23,7 @@ def _counties(text: str) -> tuple[str, ...]:
 
 def build_parser(parser: argparse.ArgumentParser | None = None) -> argparse.ArgumentParser:
     parser = parser or argparse.ArgumentParser(
-        prog="fupin synth",
+        prog="python -m simulation.synth",
         description="Generate a synthetic province's department deliveries with planted cases.",
     )
     parser.add_argument("--out", type=Path, required=True, help="output folder")
@@ -49,7 +49,7 @@ def main(argv: list[str] | None = None) -> int:
     args = build_parser().parse_args(argv)
     try:
         if args.scale:
-            from fupin.synth.scale import generate_scale
+            from simulation.synth.scale import generate_scale
 
             report = generate_scale(
                 args.out,
@@ -62,7 +62,7 @@ def main(argv: list[str] | None = None) -> int:
             for line in report.lines():
                 print(line)
             return 0
-        from fupin.synth import generate
+        from simulation.synth import generate
 
         result = generate(
             args.out,
@@ -76,7 +76,7 @@ def main(argv: list[str] | None = None) -> int:
             as_of=args.as_of,
         )
     except ValueError as error:
-        print(f"fupin synth: {error}", file=sys.stderr)
+        print(f"python -m simulation.synth: {error}", file=sys.stderr)
         return 2
     print(
         f"wrote {len(result.counts)} files ({sum(result.counts.values())} rows) under "

@@ -25,10 +25,10 @@ from dataclasses import dataclass, field
 from multiprocessing import get_context
 from pathlib import Path
 
-from fupin.synth import columns
-from fupin.synth import vocabulary as vocab
-from fupin.synth.deployment import Period, month_end
-from fupin.synth.divisions import County, id_prefix_plan, province_counties
+from simulation.synth import columns
+from simulation.synth import vocabulary as vocab
+from simulation.synth.deployment import Period, month_end
+from simulation.synth.divisions import County, id_prefix_plan, province_counties
 
 CHUNK = 25_000
 COUNTY_RESIDENTS = 500_000
@@ -491,7 +491,7 @@ def _write_registry(
     """The county's registry of the last month, streamed with XlsxWriter's constant memory."""
     import xlsxwriter
 
-    from fupin.synth.writers import WORKBOOK_CREATED
+    from simulation.synth.writers import WORKBOOK_CREATED
 
     year, month = period.months[-1]
     rng = random.Random(f"fupin-synth-scale-registry:{seed}")
@@ -501,7 +501,7 @@ def _write_registry(
         path = landing / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-        workbook.set_properties({"created": WORKBOOK_CREATED, "author": "fupin synth"})
+        workbook.set_properties({"created": WORKBOOK_CREATED, "author": "python -m simulation.synth"})
         households_sheet = workbook.add_worksheet("户信息")
         members_sheet = workbook.add_worksheet("成员信息")
         households_sheet.write_string(0, 0, f"{county.name}建档立卡贫困户信息表")

@@ -9,12 +9,12 @@ from __future__ import annotations
 import datetime as dt
 from pathlib import Path
 
-from fupin.synth import columns
-from fupin.synth import vocabulary as vocab
-from fupin.synth.background import enrolments, weekly_dates
-from fupin.synth.deployment import Deployment, add_mark, month_end
-from fupin.synth.population import Household, Person, yuan_with_separator
-from fupin.synth.writers import Landing, SheetSpec, csv_bytes, gzip_bytes, jsonl_bytes, xlsx_bytes
+from simulation.synth import columns
+from simulation.synth import vocabulary as vocab
+from simulation.synth.background import enrolments, weekly_dates
+from simulation.synth.deployment import Deployment, add_mark, month_end
+from simulation.synth.population import Household, Person, yuan_with_separator
+from simulation.synth.writers import Landing, SheetSpec, csv_bytes, gzip_bytes, jsonl_bytes, xlsx_bytes
 
 CRLF, LF = "\r\n", "\n"
 

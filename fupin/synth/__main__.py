@@ -1,5 +1,0 @@
-import sys
-
-from fupin.synth.cli import main
-
-sys.exit(main())

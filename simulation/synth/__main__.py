@@ -1,0 +1,5 @@
+import sys
+
+from simulation.synth.cli import main
+
+sys.exit(main())
