@@ -2,7 +2,8 @@
 
 ``generate(out_dir, ...)`` writes the landing folder (file drops as department-feeds.md lays
 them out), the REST simulators' records (``apis/``), the civil-affairs table (``minzheng/``) and
-``ground_truth.json``. ``python -m simulation.synth`` / ``python -m simulation.synth`` is the command line.
+``ground_truth.json``. ``python -m simulation.synth`` is the
+command line.
 See docs/synth.md.
 """
 

@@ -1,4 +1,4 @@
-"""``python -m simulation.synth``: generate a synthetic deployment (or a scale run) into a folder."""
+"""``python -m simulation.synth``: generate a synthetic deployment (or a scale run)."""
 
 from __future__ import annotations
 

@@ -14,7 +14,14 @@ from simulation.synth import vocabulary as vocab
 from simulation.synth.background import enrolments, weekly_dates
 from simulation.synth.deployment import Deployment, add_mark, month_end
 from simulation.synth.population import Household, Person, yuan_with_separator
-from simulation.synth.writers import Landing, SheetSpec, csv_bytes, gzip_bytes, jsonl_bytes, xlsx_bytes
+from simulation.synth.writers import (
+    Landing,
+    SheetSpec,
+    csv_bytes,
+    gzip_bytes,
+    jsonl_bytes,
+    xlsx_bytes,
+)
 
 CRLF, LF = "\r\n", "\n"
 

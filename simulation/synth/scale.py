@@ -501,7 +501,7 @@ def _write_registry(
         path = landing / relative
         path.parent.mkdir(parents=True, exist_ok=True)
         workbook = xlsxwriter.Workbook(str(path), {"constant_memory": True})
-        workbook.set_properties({"created": WORKBOOK_CREATED, "author": "python -m simulation.synth"})
+        workbook.set_properties({"created": WORKBOOK_CREATED, "author": "simulation.synth"})
         households_sheet = workbook.add_worksheet("户信息")
         members_sheet = workbook.add_worksheet("成员信息")
         households_sheet.write_string(0, 0, f"{county.name}建档立卡贫困户信息表")

@@ -91,7 +91,7 @@ class SheetSpec:
 def xlsx_bytes(sheets: Sequence[SheetSpec], relative: str = "") -> tuple[bytes, dict[str, int]]:
     out = io.BytesIO()
     workbook = xlsxwriter.Workbook(out, {"in_memory": True, "strings_to_numbers": False})
-    workbook.set_properties({"created": WORKBOOK_CREATED, "author": "python -m simulation.synth"})
+    workbook.set_properties({"created": WORKBOOK_CREATED, "author": "simulation.synth"})
     bold = workbook.add_format({"bold": True})
     date_format = workbook.add_format({"num_format": "yyyy-mm-dd"})
     boxed = workbook.add_format({"border": 1})

@@ -7,8 +7,8 @@ import json
 
 import psycopg2
 
-from simulation.national import FaultPlan
 from fupin.ids import id_check_digit
+from simulation.national import FaultPlan
 
 SECRET = "test-secret-not-for-production"
 SENDER = "520000"
