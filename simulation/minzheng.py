@@ -92,4 +92,7 @@ def rows(dsn: str) -> list[dict[str, Any]]:
             " assistance_type, monthly_amount::text, start_date::text, end_date::text, status,"
             " updated_at from minzheng.assistance_recipient order by recipient_id"
         )
-        return [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+        found = [dict(zip(COLUMNS, row, strict=True)) for row in cur.fetchall()]
+    for row in found:
+        row["updated_at"] = row["updated_at"].isoformat()
+    return found

@@ -24,7 +24,8 @@ from tenacity import (
     Retrying,
     retry_if_exception_type,
     stop_after_attempt,
-    wait_exponential_jitter,
+    wait_exponential,
+    wait_random,
 )
 from tenacity.wait import wait_base
 
@@ -125,7 +126,10 @@ class PacedClient:
                 (RetryableStatus, requests.ConnectionError, requests.Timeout)
             ),
             stop=stop_after_attempt(attempts),
-            wait=_WaitRetryAfter(wait_exponential_jitter(backoff_initial, backoff_max)),
+            wait=_WaitRetryAfter(
+                wait_exponential(multiplier=backoff_initial, max=backoff_max)
+                + wait_random(0, backoff_initial)
+            ),
             before_sleep=self._log_retry,
             reraise=True,
         )

@@ -158,8 +158,8 @@ class ApiSimulator:
             elif how == "type_change":
                 item[self.changed] = 20260101  # a number where a timestamp string was
             payload = {**payload, items_field: [item, *payload[items_field][1:]]}
-        body = json.dumps(payload, ensure_ascii=False).encode("utf-8")
-        return body[: len(body) // 2] if how == "invalid_json" else body
+        text = json.dumps(payload, ensure_ascii=False)
+        return (text[: len(text) // 2] if how == "invalid_json" else text).encode("utf-8")
 
     # -- subclass interface --------------------------------------------------------------
     def authenticate(self, headers) -> None:
