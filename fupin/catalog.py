@@ -28,6 +28,12 @@ class RawTable:
     key_columns: tuple[str, ...]
     sheet: str | None = None
     header_search_rows: int = 1
+    # Without these a delivery is held for the steward, not applied (default: the key columns).
+    required: tuple[str, ...] | None = None
+
+    @property
+    def required_columns(self) -> tuple[str, ...]:
+        return self.key_columns if self.required is None else self.required
 
     @property
     def qualified(self) -> str:
@@ -44,6 +50,9 @@ class FileKind:
     encoding: str = "utf-8"
     compression: str | None = None
     reader: str | None = None  # a quirk module under connectors/, else chosen by format
+    # A delivery that replaces the previous one (full/snapshot) with fewer rows than this share
+    # of the previous delivery of the same kind is held for the steward (None: no guard).
+    min_rows_vs_previous: float | None = None
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -88,6 +97,7 @@ def _table(name: str, spec: dict) -> RawTable:
         key_columns=tuple(spec.get("key_columns", ())),
         sheet=spec.get("sheet"),
         header_search_rows=spec.get("header_search_rows", 1),
+        required=tuple(spec["required_columns"]) if "required_columns" in spec else None,
     )
 
 
@@ -105,6 +115,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
                 encoding=file.get("encoding", "utf-8"),
                 compression=file.get("compression"),
                 reader=file.get("reader"),
+                min_rows_vs_previous=file.get("min_rows_vs_previous"),
                 tables=tuple(_table(t, s) for t, s in file["tables"].items()),
             )
             for file in spec["files"]

@@ -29,3 +29,21 @@ class ExpectColumnValuesToBeValidIdNumber(ColumnMapExpectation):
 
     map_metric = "column_values.fupin_valid_id_number"
     success_keys = ("mostly",)
+
+
+class ColumnValuesValidDate(ColumnMapMetricProvider):
+    condition_metric_name = "column_values.fupin_valid_date"
+    condition_value_keys = ("format",)
+
+    @column_condition_partial(engine=SqlAlchemyExecutionEngine)
+    def _sqlalchemy(cls, column, format, **kwargs):  # noqa: A002  (GX passes it by name)
+        return sa.func.ops.is_valid_date(column, format)
+
+
+class ExpectColumnValuesToBeValidDate(ColumnMapExpectation):
+    """Values are real calendar dates in ``format`` (YYYY, MM, DD placeholders), checked with
+    ``ops.is_valid_date``: ``2026-13-99`` or ``20260230`` fail, not just a wrong pattern."""
+
+    map_metric = "column_values.fupin_valid_date"
+    success_keys = ("format", "mostly")
+    format: str
