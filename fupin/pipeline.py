@@ -49,9 +49,7 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
             if r.outcome == "held"
         ],
         "incomplete": run.incomplete,
-        "unrecognised": [
-            {"file": u.source_file, "reason": u.reason} for u in run.unrecognised
-        ],
+        "unrecognised": [{"file": u.source_file, "reason": u.reason} for u in run.unrecognised],
         "checked": [c.batch_id for c in checks],
         "landing_findings": sum(r.findings for r in run.results),
         "rows_received": sum(sum(r.rows.values()) for r in run.results),
