@@ -58,6 +58,19 @@ PAYROLL_FULL = _catalog_columns("payroll__full")
 PAYROLL_CHANGE = _catalog_columns("payroll__change")
 PROPERTY_REGISTRATION = _catalog_columns("property__registration")
 HOUSE_RENOVATION = _catalog_columns("property__renovation")
+BUSINESS = (
+    "uscc",
+    "name",
+    "entity_type",
+    "legal_rep_id_number",
+    "legal_rep_name",
+    "registered_capital_wan",
+    "established_on",
+    "status",
+    "region_code",
+    "changed_at",
+    "shareholders",
+)
 DISABILITY = _catalog_columns("disability__certificate")
 RELOCATION = _catalog_columns("relocation__household")
 CADRE_ASSIGNMENT = _catalog_columns("assistance__cadre")
