@@ -28,12 +28,8 @@ class RawTable:
     key_columns: tuple[str, ...]
     sheet: str | None = None
     header_search_rows: int = 1
-    # Without these a delivery is held for the steward, not applied (default: the key columns).
-    required: tuple[str, ...] | None = None
-
-    @property
-    def required_columns(self) -> tuple[str, ...]:
-        return self.key_columns if self.required is None else self.required
+    # Without these a delivery is held for the steward, not applied.
+    required_columns: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -97,7 +93,7 @@ def _table(name: str, spec: dict) -> RawTable:
         key_columns=tuple(spec.get("key_columns", ())),
         sheet=spec.get("sheet"),
         header_search_rows=spec.get("header_search_rows", 1),
-        required=tuple(spec["required_columns"]) if "required_columns" in spec else None,
+        required_columns=tuple(spec.get("required_columns", ())),
     )
 
 

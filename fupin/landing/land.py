@@ -20,7 +20,7 @@ from fupin.landing import ledger
 from fupin.landing.copy import copy_sheet
 from fupin.landing.discovery import DeliveredFile, Unrecognised, discover, period_error
 from fupin.landing.drift import reconcile_columns, record_drift
-from fupin.landing.structure import check_header, implausible_row_count, missing_required
+from fupin.landing.structure import check_header, implausible_row_count, unfit_header
 from fupin.landing.supersede import supersede_delivered
 
 log = logging.getLogger(__name__)
@@ -123,8 +123,8 @@ def _land(cur, delivered: DeliveredFile, batch, sha, size, at, result: LandResul
         result.rows[table.name] = copy_sheet(cur, table.name, sheet, batch, delivered.source_file)
         ledger.record_findings(cur, delivered, batch, table.name, sheet.findings)
         result.findings += len(sheet.findings)
-        if missing := missing_required(table, sheet.header):
-            hold.append(f"{table.name} lacks required columns {', '.join(missing)}")
+        if unfit := unfit_header(table, sheet.header):
+            hold.append(unfit)
     total = sum(result.rows.values())
     implausible = implausible_row_count(
         delivered.file_kind, total, ledger.previous_rows(cur, delivered, batch)

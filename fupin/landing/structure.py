@@ -3,8 +3,9 @@
 - header names must be legal: present, unique, without control characters, not one of the
   provenance columns, and at most 63 bytes (PostgreSQL cuts longer identifiers, so two long
   names could become one column) -- else the delivery fails;
-- the table's required columns must be present, and a replacing delivery's row count must be
-  plausible against the previous delivery of the same kind -- else it is held for the steward.
+- the table's required columns and at least half of its catalog columns must be present, and
+  a replacing delivery's row count must be plausible against the previous delivery of the same
+  kind -- else it is held for the steward.
 """
 
 from __future__ import annotations
@@ -46,8 +47,21 @@ def check_header(source: str, header_row: int, header: list[str]) -> None:
         seen[name] = position
 
 
-def missing_required(table: RawTable, header: list[str]) -> list[str]:
-    return [name for name in table.required_columns if name not in header]
+MIN_KNOWN_SHARE = 0.5  # a header with fewer of the catalog's columns is not this table's
+
+
+def unfit_header(table: RawTable, header: list[str]) -> str | None:
+    """Why a header cannot replace good data: a required column missing, or too few known ones
+    (a renamed header: every column "added" and "missing" at once)."""
+    if missing := [name for name in table.required_columns if name not in header]:
+        return f"{table.name} lacks required columns {', '.join(missing)}"
+    known = len(set(table.columns).intersection(header))
+    if known < MIN_KNOWN_SHARE * len(table.columns):
+        return (
+            f"{table.name}: only {known} of the catalog's {len(table.columns)} columns are in the "
+            "header (renamed columns?)"
+        )
+    return None
 
 
 def implausible_row_count(file_kind: FileKind, rows: int, previous: int | None) -> str | None:
