@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 import itertools
+import zipfile
 from collections.abc import Iterator
 from decimal import Decimal
 from pathlib import Path
@@ -58,6 +59,48 @@ def find_header(
     )
 
 
+def _has_formulas(path: Path) -> bool:
+    """Whether any sheet holds a formula (then cached values are compared, else no cost)."""
+    with zipfile.ZipFile(path) as archive:
+        for name in archive.namelist():
+            if name.startswith("xl/worksheets/") and name.endswith(".xml"):
+                with archive.open(name) as sheet:
+                    tail = b""
+                    while block := sheet.read(1 << 20):
+                        if b"<f>" in tail + block or b"<f " in tail + block:
+                            return True
+                        tail = block[-3:]
+    return False
+
+
+class _Written:
+    """The sheet's cells as written (a formula as its text), read alongside the values."""
+
+    def __init__(self, path: Path, title: str):
+        self._workbook = load_workbook(path, read_only=True, data_only=False)
+        self._rows = enumerate(self._workbook[title].iter_rows(values_only=True), start=1)
+        self._current: tuple[int, tuple] = (0, ())
+
+    def at(self, row_number: int) -> tuple:
+        while self._current[0] < row_number:
+            self._current = next(self._rows, (row_number, ()))
+        return self._current[1] if self._current[0] == row_number else ()
+
+    def close(self) -> None:
+        self._workbook.close()
+
+
+def _check_formulas(source, name, header, row_number, values, written) -> None:
+    for index, value in enumerate(values):
+        cell = written[index] if index < len(written) else None
+        if value is None and isinstance(cell, str) and cell.startswith("="):
+            field = header[index] if index < len(header) else get_column_letter(index + 1)
+            raise DeliveryFormatError(
+                f"{source}: sheet {name}, row {row_number}, field {field}: a formula without "
+                "a computed value (save the workbook in Excel, or deliver values)"
+            )
+
+
 def _damaged(source: str, sheet: str, row: int, error: Exception) -> DeliveryFormatError:
     return DeliveryFormatError(
         f"{source}: sheet {sheet}, row {row}: the workbook cannot be read from here "
@@ -100,6 +143,11 @@ def read_xlsx(
         raise _damaged(source, name, len(candidates) + 1, error) from None
     header_row, header = find_header(candidates, expected, source)
     width = len(header)
+    try:
+        written = _Written(path, name) if _has_formulas(path) else None
+    except Exception as error:
+        workbook.close()
+        raise _damaged(source, name, 1, error) from None
 
     def data_rows() -> Iterator[tuple[int, list[str | None]]]:
         after_header = itertools.chain(
@@ -114,10 +162,12 @@ def read_xlsx(
             while True:
                 try:
                     row_number, values = next(after_header)
+                    formulas = written.at(row_number) if written is not None else ()
                 except StopIteration:
                     return
                 except Exception as error:
                     raise _damaged(source, name, row_number + 1, error) from None
+                _check_formulas(source, name, header, row_number, values, formulas)
                 extra = next((i for i in range(width, len(values)) if values[i] is not None), None)
                 if extra is not None:
                     raise DeliveryFormatError(
@@ -130,5 +180,7 @@ def read_xlsx(
                     yield row_number, values
         finally:
             workbook.close()
+            if written is not None:
+                written.close()
 
     return Sheet(header=header, header_row=header_row, rows=data_rows(), source=source)

@@ -14,11 +14,16 @@ class _TextStream:
 
     def __init__(self, chunks: Iterator[str]):
         self._chunks = chunks
+        self.error: Exception | None = None  # psycopg2 turns it into QueryCanceled: kept here
 
     def read(self, size: int = -1) -> str:
-        for chunk in self._chunks:
-            if chunk:
-                return chunk
+        try:
+            for chunk in self._chunks:
+                if chunk:
+                    return chunk
+        except Exception as error:
+            self.error = error
+            raise
         return ""
 
     readline = read
@@ -36,5 +41,11 @@ def copy_sheet(cur, table_name: str, sheet: Sheet, batch_id: str, source_file: s
         .as_string(cur)
     )
     lead = f"{copy_value(batch_id)},{copy_value(source_file)},"
-    cur.copy_expert(statement, _TextStream(sheet.copy_chunks(lead)), size=1 << 20)
+    stream = _TextStream(sheet.copy_chunks(lead))
+    try:
+        cur.copy_expert(statement, stream, size=1 << 20)
+    except Exception:
+        if stream.error is not None:  # the reader's own error names the file, row and field
+            raise stream.error from None
+        raise
     return sheet.rows_read

@@ -62,7 +62,7 @@ def test_trailing_blank_header_columns_are_ignored_but_values_under_them_fail(tm
 def test_encoding_error_names_its_own_line_far_into_the_file(tmp_path):
     lines = [HEADER] + [f"{i},张三,x\n" for i in range(2, 1000)]
     data = "".join(lines).encode("gbk")
-    cut = data.index("998,".encode())
+    cut = data.index(b"998,")
     message = csv_error(tmp_path, data[:cut] + b"\xff" + data[cut:], "gbk")
     assert "line 998 is not valid gbk" in message
 
