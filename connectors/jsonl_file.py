@@ -11,7 +11,7 @@ import json
 from collections.abc import Iterator
 from pathlib import Path
 
-from connectors.csv_file import _Lines
+from connectors.csv_file import _Blocks, _lines_of
 from connectors.sheet import DeliveryFormatError, Sheet
 
 
@@ -31,7 +31,8 @@ def read_jsonl(
     path: Path, encoding: str, compression: str | None, source: str | None = None
 ) -> Sheet:
     source = source or str(path)
-    lines = enumerate(_Lines(path, source, encoding, compression), start=1)
+    blocks = _Blocks(path, source, encoding, compression)
+    lines = enumerate((line for _, text in blocks for line in _lines_of(text)), start=1)
 
     def parse(line_number: int, line: str) -> dict:
         try:
