@@ -39,10 +39,15 @@ from fupin.landing.tables import ensure_raw_tables  # noqa: E402
 from simulation.synth.scale import generate_scale  # noqa: E402
 
 LOCAL = "postgresql://postgres@127.0.0.1:5432/postgres"
-CASES = {  # feed -> (file under the landing root, glob)
-    "hukou": "hukou/hukou_full_*.csv.gz",
-    "medical": "medical/yibao_settle_*.csv",
+CASES = {  # feed -> (file kind, glob under the landing root)
+    "hukou": ("full", "hukou/hukou_full_*.csv.gz"),
+    "medical": ("month", "medical/yibao_settle_*.csv"),
 }
+
+
+def _file_kind(feed: str):
+    (file_kind,) = [f for f in load_catalog()[feed].files if f.kind == CASES[feed][0]]
+    return file_kind
 
 
 def _peak_mb() -> float:
@@ -73,7 +78,7 @@ def run_fupin(admin_dsn: str, root: str, feed: str, queue) -> None:
 
 def run_copy(admin_dsn: str, utf8_file: str, feed: str, queue) -> None:
     name, dsn = _fresh_database(admin_dsn)
-    (table,) = load_catalog()[feed].tables
+    (table,) = _file_kind(feed).tables
     try:
         with warehouse.connect(dsn) as conn, conn.cursor() as cur:
             ensure_raw_tables(conn)
@@ -102,7 +107,7 @@ def run_to_sql(admin_dsn: str, path: str, feed: str, rows: int, queue) -> None:
     import sqlalchemy as sa
 
     name, dsn = _fresh_database(admin_dsn)
-    file_kind = load_catalog()[feed].files[-1 if feed == "hukou" else 0]
+    file_kind = _file_kind(feed)
     engine = sa.create_engine(warehouse.sqlalchemy_url(dsn))
     try:
         started = time.perf_counter()
@@ -126,9 +131,14 @@ def _measure(target, *args) -> tuple[int, float, float]:
     queue = context.Queue()
     process = context.Process(target=target, args=(*args, queue))
     process.start()
-    result = queue.get()
-    process.join()
-    return result
+    while process.is_alive() or not queue.empty():
+        try:
+            result = queue.get(timeout=1)
+        except Exception:  # queue.Empty: still working
+            continue
+        process.join()
+        return result
+    raise RuntimeError(f"{target.__name__} failed (exit code {process.exitcode})")
 
 
 def _utf8_copy(path: Path, encoding: str, out: Path) -> None:
@@ -150,15 +160,15 @@ def main(argv: list[str] | None = None) -> int:
     with tempfile.TemporaryDirectory(prefix="fupin-bench-") as tmp:
         out = args.keep or Path(tmp)
         root = out / "landing"
-        if not any(root.glob(CASES["medical"])):
+        if not any(root.glob(CASES["medical"][1])):
             generate_scale(out, scale="county", residents=args.residents, registry=False)
         print(
             f"{'file':<34} {'method':<22} {'rows':>10} {'seconds':>8} {'rows/s':>10}"
             f" {'x COPY':>7} {'peak MB':>8}"
         )
-        for feed, pattern in CASES.items():
+        for feed, (_, pattern) in CASES.items():
             (path,) = sorted(root.glob(pattern))[-1:]
-            file_kind = load_catalog()[feed].files[-1 if feed == "hukou" else 0]
+            file_kind = _file_kind(feed)
             utf8 = Path(tmp) / f"{feed}.utf8.csv"
             _utf8_copy(path, file_kind.encoding, utf8)
             feed_root = Path(tmp) / f"only-{feed}"
@@ -180,7 +190,7 @@ def main(argv: list[str] | None = None) -> int:
                 )
             fupin_rate = results["fupin landing"][0] / results["fupin landing"][1]
             sql_rate = results["pandas to_sql"][0] / results["pandas to_sql"][1]
-            print(f"{'':<34} fupin / to_sql: {fupin_rate / sql_rate:.1f}x")
+            print(f"{'':<34} fupin / to_sql: {fupin_rate / sql_rate:.1f}x", flush=True)
             utf8.unlink()
     return 0
 
