@@ -3,13 +3,14 @@
 The catalog entry of a file kind says how its files are read (``format``, ``encoding``,
 ``compression``, ``sheet``, ``header_search_rows``): :func:`read_delivery` picks the shared
 reader of ``connectors.files`` from it. A feed with a real quirk that no format option covers
-names its own module with ``reader: connectors.<module>`` (a ``read(path, file_kind, source)``
-that yields ``(raw_table, sheet)``).
+names its own module with ``reader: connectors.<module>``: a ``read(path, file_kind, source)``
+(``source`` optional: how messages name the file) that yields ``(raw_table, sheet)``.
 """
 
 from __future__ import annotations
 
 import importlib
+import inspect
 from collections.abc import Callable, Iterator
 from pathlib import Path
 
@@ -51,5 +52,7 @@ def read_delivery(
     source = source or str(path)
     if file_kind.reader:
         reader: Reader = importlib.import_module(file_kind.reader).read
+        if len(inspect.signature(reader).parameters) < 3:  # a quirk module without ``source``
+            return reader(path, file_kind)  # type: ignore[call-arg]
         return reader(path, file_kind, source)
     return _read_by_format(path, file_kind, source)
