@@ -79,6 +79,8 @@ def copy_sheet(cur, table_name: str, sheet: Sheet, batch_id: str, source_file: s
 
     Column names come from the department: they reach SQL only as quoted identifiers.
     """
+    # The row sequence is not transactional: one landing per raw table at a time.
+    cur.execute("select pg_advisory_xact_lock(hashtext(%s))", (f"raw.{table_name}",))
     cur.execute(
         "select set_config('fupin.batch_id', %s, true), set_config('fupin.source_file', %s, true)",
         (batch_id, source_file),
