@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo test lint bench fuzz clean
 
 venv: $(STAMP)
 
@@ -30,6 +30,10 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+# >= 10,000 mutated deliveries of every file feed through landing (issue 8); not in `make test`.
+fuzz: venv
+	$(BIN)/python bench/fuzz_landing.py --deliveries 10000
 
 clean:
 	rm -rf $(VENV) var

@@ -32,7 +32,8 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
     dsn = warehouse.resolve_dsn(config)
     with warehouse.connect(dsn) as conn:
         run = landing.land_pending(conn, config.landing.root, feed)
-        checks = quality.check_batches(conn, dsn, run.batches("landed", "superseded"))
+        # Driven by the ledger, not by this run: batches a crash left unchecked are checked too.
+        checks = quality.check_unchecked(conn, dsn, feed)
     summary = {
         "feed": feed,
         "landed": run.batches("landed", "superseded"),
@@ -42,7 +43,15 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
             for r in run.results
             if r.outcome == "failed"
         ],
+        "held": [
+            {"file": r.source_file, "batch": r.batch_id, "reason": r.message}
+            for r in run.results
+            if r.outcome == "held"
+        ],
         "incomplete": run.incomplete,
+        "unrecognised": [{"file": u.source_file, "reason": u.reason} for u in run.unrecognised],
+        "checked": [c.batch_id for c in checks],
+        "landing_findings": sum(r.findings for r in run.results),
         "rows_received": sum(sum(r.rows.values()) for r in run.results),
         "rows_quarantined": sum(c.rows_quarantined for c in checks),
         "rows_fixed": sum(c.rows_fixed for c in checks),
