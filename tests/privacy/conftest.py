@@ -8,23 +8,19 @@ protection survived a rebuild. Logins are cluster-wide: named uniquely per run, 
 from __future__ import annotations
 
 import contextlib
-import sys
 import uuid
 from dataclasses import dataclass
 from pathlib import Path
 
 import psycopg2
 import pytest
+from privacy_helpers import CITY, scenario
 from sqlalchemy.engine import make_url
 
 from fupin import warehouse
 from fupin.dbt_runner import run_dbt
 from fupin.privacy.roles import add_user
 
-sys.path.insert(0, str(Path(__file__).resolve().parent.parent / "dbt"))
-import dbt_scenario as scenario  # noqa: E402
-
-CITY = scenario.COUNTY[:4]
 LOGINS = {
     "county": ("county_user", scenario.COUNTY, None),
     "other_county": ("county_user", scenario.OTHER_COUNTY, None),

@@ -10,9 +10,8 @@ import re
 
 import psycopg2
 import pytest
+from privacy_helpers import CITY, scenario
 from psycopg2 import errors
-
-from conftest import CITY, scenario
 
 pytestmark = pytest.mark.integration
 MASKED_ID = re.compile(r"^\d{6}\*{8}[0-9X]{4}$")
