@@ -18,7 +18,7 @@ from __future__ import annotations
 from fupin.privacy.roles import DOWNSTREAM_ROLES, PLATFORM_ROLES
 
 # The dbt models in exchange are the sync_* tables; every other exchange table is the push's.
-PLATFORM_SQL = """
+PLATFORM_SQL = r"""
 do $$
 declare
     t record;
@@ -33,7 +33,7 @@ begin
         from pg_class c join pg_namespace n on n.oid = c.relnamespace
         where c.relkind in ('r', 'p', 'S')
           and (n.nspname = 'ops' and c.relname not like 'alembic%'
-               or n.nspname = 'exchange' and c.relname not like 'sync\\_%')
+               or n.nspname = 'exchange' and c.relname not like 'sync\_%')
           and not exists (select 1 from pg_depend d where d.objid = c.oid and d.deptype = 'a'
                           and c.relkind = 'S')
     loop
@@ -49,7 +49,25 @@ begin
     loop
         execute format('alter table raw.%I owner to fupin_loader', t.relname);
     end loop;
+    -- what dbt built before the stages had roles becomes the builder's, so it can replace it
+    for t in
+        select c.relname, n.nspname, c.relkind from pg_class c
+        join pg_namespace n on n.oid = c.relnamespace
+        where c.relkind in ('r', 'p', 'v', 'm')
+          and (n.nspname in ('staging', 'intermediate', 'marts', 'published')
+               or n.nspname = 'exchange' and c.relname like 'sync\_%')
+    loop
+        execute format('alter %s %I.%I owner to fupin_builder',
+                       case t.relkind when 'v' then 'view' when 'm' then 'materialized view'
+                       else 'table' end, t.nspname, t.relname);
+    end loop;
 end $$;
+
+-- tables created later by their stage are readable by the next stage
+alter default privileges for role fupin_loader in schema raw
+    grant select on tables to fupin_builder;
+alter default privileges for role fupin_builder in schema exchange
+    grant select on tables to fupin_pusher;
 
 grant usage on schema raw, ops to fupin_loader, fupin_builder, fupin_pusher;
 grant create on schema raw to fupin_loader;

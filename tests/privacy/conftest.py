@@ -20,6 +20,7 @@ from sqlalchemy.engine import make_url
 from fupin import warehouse
 from fupin.dbt_runner import run_dbt
 from fupin.privacy.roles import add_user
+from fupin.privacy.stages import with_role
 
 LOGINS = {
     "county": ("county_user", scenario.COUNTY, None),
@@ -55,8 +56,9 @@ def login_dsn(dsn: str, login: str, password: str) -> str:
 
 
 def build(dsn: str, work_dir: Path) -> None:
+    """`dbt build` as the platform runs it: acting as the builder role."""
     run_dbt(
-        dsn,
+        with_role(dsn, "fupin_builder"),
         ["build", "--exclude-resource-type", "unit_test"],
         {"as_of": scenario.AS_OF},
         work_dir=work_dir,
