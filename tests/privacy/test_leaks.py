@@ -98,9 +98,30 @@ def cycle_outputs(tmp_path_factory, admin_dsn):
             for path in folder.rglob("*"):
                 if path.is_file():
                     texts[str(path)] = path.read_bytes().decode("utf-8", errors="ignore")
-        yield {"texts": texts, "ids": generator_ids(dsn), "dsn": dsn_with_password}
+        with warehouse.connect(dsn) as conn, conn.cursor() as cur:
+            cur.execute(
+                "select n.nspname, array_agg(distinct pg_get_userbyid(c.relowner))"
+                " from pg_class c join pg_namespace n on n.oid = c.relnamespace"
+                " where n.nspname in ('raw', 'marts', 'published') and c.relkind in ('r', 'v')"
+                " group by n.nspname"
+            )
+            owners = dict(cur.fetchall())
+        yield {
+            "texts": texts,
+            "ids": generator_ids(dsn),
+            "dsn": dsn_with_password,
+            "owners": owners,
+        }
     finally:
         warehouse.drop_database(admin_dsn, dbname)
+
+
+def test_the_cycle_ran_each_stage_as_its_role(cycle_outputs):
+    assert cycle_outputs["owners"] == {
+        "raw": ["fupin_loader"],
+        "marts": ["fupin_builder"],
+        "published": ["fupin_builder"],
+    }
 
 
 def test_outputs_were_scanned(cycle_outputs):
