@@ -92,8 +92,11 @@ def _users_add(args) -> int:
         except UserError as error:
             return _fail(str(error))
         conn.commit()
-    print(f"login {args.name} ({args.role}, region {args.region}) created.")
-    print(f"password (shown once, hand it over privately): {password}")
+    print(f"login {args.name} ({args.role}, region {args.region}) bound to this warehouse.")
+    if password is None:
+        print("the login already existed on the server: its password is unchanged")
+    else:
+        print(f"password (shown once, hand it over privately): {password}")
     return 0
 
 

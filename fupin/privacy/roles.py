@@ -65,19 +65,33 @@ def validate(name: str, role: str, region: str, department: str | None, province
         raise UserError("--department is required for a steward and only for a steward")
 
 
-def add_user(conn, name: str, role: str, region: str, department: str | None, province: str) -> str:
-    """Create the login (or bind an existing one) and return its new password."""
+def add_user(
+    conn, name: str, role: str, region: str, department: str | None, province: str
+) -> str | None:
+    """Create the login and bind it; returns its new password.
+
+    A login that already exists on the server (bound in another warehouse database) is bound
+    here too and keeps its password (None is returned); a powerful role is never bound.
+    """
     validate(name, role, region, department, province)
-    password = secrets.token_urlsafe(18)
+    ident = sql.Identifier(name)
+    password = None
     with conn.cursor() as cur:
         cur.execute("select 1 from audit.user_scope where login = %s", (name,))
         if cur.fetchone():
             raise UserError(f"login {name!r} already exists in this warehouse")
-        cur.execute("select 1 from pg_roles where rolname = %s", (name,))
-        ident = sql.Identifier(name)
-        if cur.fetchone():
-            cur.execute(sql.SQL("alter role {} login password %s").format(ident), (password,))
-        else:
+        cur.execute(
+            "select rolsuper or rolcreaterole or rolcreatedb or rolbypassrls or rolreplication"
+            " or exists (select 1 from pg_auth_members m join pg_roles g on g.oid = m.roleid"
+            "            where m.member = r.oid and g.rolname <> all(%s))"
+            " from pg_roles r where rolname = %s",
+            (list(DOWNSTREAM_ROLES), name),
+        )
+        existing = cur.fetchone()
+        if existing and existing[0]:
+            raise UserError(f"role {name!r} has other powers or memberships: not bound")
+        if existing is None:
+            password = secrets.token_urlsafe(18)
             cur.execute(
                 sql.SQL("create role {} login inherit password %s").format(ident), (password,)
             )

@@ -94,6 +94,9 @@ def test_users_add_list_disable(built, admin_config, capsys):
         assert main([*base, "--role", "county_user", "--region", "5201"]) == 1
         assert "6-digit region" in capsys.readouterr().err
         assert main([*base, "--role", "steward", "--region", "52"]) == 1
+        powerful = ["users", "add", "postgres", "--config", str(admin_config)]
+        assert main([*powerful, "--role", "auditor", "--region", "52"]) == 1
+        assert "other powers" in capsys.readouterr().err
         assert main([*base, "--role", "county_user", "--region", scenario.COUNTY]) == 0
         password = capsys.readouterr().out.rsplit(": ", 1)[1].strip()
         dsn = warehouse.with_database(built.admin_dsn, built.dbname)
