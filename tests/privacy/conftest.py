@@ -1,8 +1,8 @@
 """A built warehouse (two counties of one city) with real downstream logins of every role.
 
-Built once per module: migrate, load the hand-made deliveries of tests/dbt/dbt_scenario.py,
-`dbt build`, create the logins, then `dbt build` again, so every test checks that the
-protection survived a rebuild. Logins are cluster-wide: named uniquely per run, dropped after.
+Built once per test process (the modules using it share an xdist group): migrate, load the
+hand-made deliveries of tests/dbt/dbt_scenario.py, `dbt build` as the builder role, create the
+logins, then `dbt build` again, so every test checks that the protection survived a rebuild. Logins are cluster-wide: named uniquely per run, dropped after.
 """
 
 from __future__ import annotations
@@ -73,7 +73,7 @@ def drop_logins(admin_dsn: str, names) -> None:
                 cur.execute(f'drop role if exists "{name}"')
 
 
-@pytest.fixture(scope="module")
+@pytest.fixture(scope="session")
 def built(admin_dsn, tmp_path_factory) -> Warehouse:
     dbname = f"fupin_privacy_{uuid.uuid4().hex[:12]}"
     warehouse.ensure_database(admin_dsn, dbname)

@@ -13,7 +13,8 @@ import pytest
 from privacy_helpers import CITY, scenario
 from psycopg2 import errors
 
-pytestmark = pytest.mark.integration
+# one worker builds the shared warehouse (conftest `built`) for all of them
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("privacy_warehouse")]
 MASKED_ID = re.compile(r"^\d{6}\*{8}[0-9X]{4}$")
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 INTERNAL_TABLES = [

@@ -15,7 +15,8 @@ from fupin import warehouse
 from fupin.cli import main
 from fupin.privacy.audit import log_event, verify
 
-pytestmark = pytest.mark.integration
+# one worker builds the shared warehouse (conftest `built`) for all of them
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("privacy_warehouse")]
 PLATFORM_ROLES = ["fupin_loader", "fupin_builder", "fupin_pusher"]
 TAMPERING = [
     "update audit.access_log set purpose = 'nothing to see'",

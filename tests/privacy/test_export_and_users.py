@@ -16,7 +16,8 @@ from fupin import warehouse
 from fupin.cli import main
 from fupin.privacy.cells import neutralise
 
-pytestmark = pytest.mark.integration
+# one worker builds the shared warehouse (conftest `built`) for all of them
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("privacy_warehouse")]
 FULL_ID = re.compile(r"(?<![0-9])[0-9]{17}[0-9Xx](?![0-9])")
 
 

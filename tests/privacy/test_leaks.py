@@ -24,7 +24,7 @@ from fupin.catalog import raw_tables
 from simulation.national import NationalSimulator, Window
 from simulation.synth import generate
 
-pytestmark = [pytest.mark.integration, pytest.mark.airflow]
+pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("leaks")]
 ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
 NATIONAL_SECRET = "nat-canary-" + uuid.uuid4().hex[:12]
 DSN_PASSWORD = "dsn-canary-" + uuid.uuid4().hex[:12]

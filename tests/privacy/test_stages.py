@@ -7,7 +7,8 @@ import pytest
 
 from fupin.privacy.stages import with_role
 
-pytestmark = pytest.mark.integration
+# one worker builds the shared warehouse (conftest `built`) for all of them
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("privacy_warehouse")]
 
 REFUSED = {
     "fupin_loader": [
