@@ -9,6 +9,7 @@ import sys
 from pathlib import Path
 
 from fupin.config import ConfigError, config_path, load_config
+from fupin.privacy.cli import add_commands as add_privacy_commands
 
 
 def _date(text: str) -> dt.date:
@@ -31,6 +32,7 @@ def _parser() -> argparse.ArgumentParser:
     db = commands.add_parser("db", help="warehouse schema")
     db.add_argument("action", choices=["upgrade"])
     db.add_argument("--config", type=Path)
+    add_privacy_commands(commands)
     return parser
 
 
@@ -39,6 +41,8 @@ def main(argv: list[str] | None = None) -> int:
     args = _parser().parse_args(argv)
     logging.basicConfig(level=logging.INFO, format="%(levelname)s %(name)s: %(message)s")
     try:
+        if handler := getattr(args, "handler", None):
+            return handler(args)
         if args.command == "db":
             from fupin import warehouse
 

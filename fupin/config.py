@@ -31,6 +31,11 @@ class WarehouseConfig(_Strict):
     # None: an embedded PostgreSQL (pgserver) under data_dir.
     dsn: SecretStr | None = None
     data_dir: Path = PROJECT_ROOT / "var" / "warehouse"
+    # Optional separate logins per stage; absent: the admin DSN acting as the stage's role
+    # (fupin.privacy.stages).
+    loader_dsn: SecretStr | None = None
+    builder_dsn: SecretStr | None = None
+    pusher_dsn: SecretStr | None = None
 
 
 class LandingConfig(_Strict):

@@ -23,6 +23,7 @@ from typing import Any
 from fupin import warehouse
 from fupin.catalog import load_catalog
 from fupin.config import PROJECT_ROOT, Config, load_config
+from fupin.privacy.redact import redact, report_row
 
 log = logging.getLogger(__name__)
 DAGS_FOLDER = PROJECT_ROOT / "dags"
@@ -164,7 +165,7 @@ def write_reports(dsn: str, config: Config, report: CycleReport) -> Path:
         "national_push": report.push_result(),
     }
     (folder / "cycle.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
+        redact(json.dumps(summary, ensure_ascii=False, indent=2, default=str)), encoding="utf-8"
     )
     with warehouse.connect(dsn) as conn, conn.cursor() as cur:
         for feed in load_catalog():
@@ -179,5 +180,5 @@ def write_reports(dsn: str, config: Config, report: CycleReport) -> Path:
             ) as f:
                 writer = csv.writer(f)
                 writer.writerow([d.name for d in cur.description])
-                writer.writerows(cur.fetchall())
+                writer.writerows(report_row(row) for row in cur.fetchall())
     return folder

@@ -21,6 +21,7 @@ from typing import Any
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 
+from fupin.privacy.stages import role_of
 from fupin.warehouse import parse_dsn
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
@@ -46,6 +47,8 @@ def connection_env(dsn: str) -> dict[str, str]:
         "FUPIN_DBT_USER": parts.user,
         "FUPIN_DBT_PASSWORD": parts.password,
         "FUPIN_DBT_DBNAME": parts.dbname,
+        # the stage's role when the DSN switches to one (fupin.privacy.stages)
+        "FUPIN_DBT_ROLE": role_of(dsn) or "",
     }
 
 

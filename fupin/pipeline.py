@@ -14,6 +14,8 @@ from typing import Any
 
 from fupin import landing, quality, warehouse
 from fupin.config import Config
+from fupin.privacy.redact import redact
+from fupin.privacy.stages import stage_dsn
 
 log = logging.getLogger(__name__)
 BUILD_WATERMARK = "warehouse_build"
@@ -29,7 +31,7 @@ def as_of_date(value: str | dt.date | None, fallback: dt.date) -> dt.date:
 
 def land_feed(config: Config, feed: str) -> dict[str, Any]:
     """Land every new complete delivery of a file-drop feed and check its quality."""
-    dsn = warehouse.resolve_dsn(config)
+    dsn = stage_dsn(config, warehouse.resolve_dsn(config), "loader")
     with warehouse.connect(dsn) as conn:
         run = landing.land_pending(conn, config.landing.root, feed)
         # Driven by the ledger, not by this run: batches a crash left unchecked are checked too.
@@ -39,7 +41,7 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
         "landed": run.batches("landed", "superseded"),
         "resends": run.batches("resend"),
         "failed": [
-            {"file": r.source_file, "error": r.message}
+            {"file": r.source_file, "error": redact(r.message or "")}
             for r in run.results
             if r.outcome == "failed"
         ],
@@ -134,7 +136,7 @@ def build_warehouse(config: Config, as_of: dt.date, *, force: bool = False) -> d
     """``dbt build`` as of the check date; skipped when nothing landed since the last build."""
     from fupin.dbt_runner import run_dbt
 
-    dsn = warehouse.resolve_dsn(config)
+    dsn = stage_dsn(config, warehouse.resolve_dsn(config), "builder")
     with warehouse.connect(dsn) as conn:
         state = f"{as_of.isoformat()}@{_build_state(conn)}"
         with conn.cursor() as cur:
@@ -165,7 +167,7 @@ def push_to_national(config: Config, as_of: dt.date) -> dict[str, Any]:
     if config.national is None:
         log.warning("no national system configured: nothing pushed")
         return {"pushed": False, "reason": "national not configured"}
-    report = push(warehouse.resolve_dsn(config), config.national)
+    report = push(stage_dsn(config, warehouse.resolve_dsn(config), "pusher"), config.national)
     return {
         "pushed": True,
         "as_of": as_of.isoformat(),

@@ -104,6 +104,7 @@ def connect(dsn: str) -> Iterator[psycopg2.extensions.connection]:
 def upgrade(dsn: str) -> None:
     """Bring the platform-owned schemas to the newest migration and create the raw tables."""
     from fupin.landing import ensure_raw_tables  # the raw tables follow the feed catalog
+    from fupin.privacy.grants import apply_platform_grants
 
     alembic_config = AlembicConfig()
     alembic_config.set_main_option("script_location", str(MIGRATIONS))
@@ -114,6 +115,7 @@ def upgrade(dsn: str) -> None:
     engine.dispose()
     with connect(dsn) as conn:
         ensure_raw_tables(conn)
+        apply_platform_grants(conn)  # owners and privileges of the tables just created
 
 
 def sqlalchemy_url(dsn: str) -> str:

@@ -17,6 +17,7 @@ from fupin import warehouse
 from fupin.config import ConfigError, load_config
 from fupin.exchange.client import ExchangeError
 from fupin.exchange.push import push, reconcile
+from fupin.privacy.redact import configured_secrets, install_log_redaction, mask_key
 
 
 def main(argv: Sequence[str] | None = None) -> int:
@@ -32,6 +33,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         config = load_config(args.config)
+        install_log_redaction(configured_secrets(config))
     except ConfigError as error:
         print(error, file=sys.stderr)
         return 1
@@ -55,7 +57,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     for entity in result.entities.values():
         for item in entity.out_of_step[:20]:
             detail = f" ({item.detail})" if item.detail else ""
-            print(f"  {entity.entity} {item.key}: {item.status}{detail}")
+            print(f"  {entity.entity} {mask_key(item.key)}: {item.status}{detail}")
     return 0 if result.agrees else 2
 
 

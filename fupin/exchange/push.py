@@ -44,6 +44,7 @@ from fupin.exchange.client import (
     NationalSettings,
     SequenceConflict,
 )
+from fupin.privacy.redact import mask_key, redact
 
 log = logging.getLogger(__name__)
 
@@ -564,8 +565,8 @@ def _record_answer(
                     "batch %s: rejection %d names key %s, ours is %s",
                     batch_id,
                     index,
-                    item.get("key"),
-                    key,
+                    mask_key(str(item.get("key"))),
+                    mask_key(key),
                 )
             if code in HOLD_CODES:
                 held.append((outbox_id, key, household_id, version, code, message))
@@ -597,7 +598,11 @@ def _record_answer(
             )
             for _, key, _, _, code, message in refused[:20]:
                 log.warning(
-                    "%s %s rejected by the national system: %s %s", entity, key, code, message
+                    "%s %s rejected by the national system: %s %s",
+                    entity,
+                    mask_key(key),
+                    code,
+                    redact(str(message)),
                 )
         cur.execute(
             """

@@ -36,9 +36,17 @@ def raw_asset(feed: str) -> Asset:
 
 
 def _config():
-    from fupin.config import load_config
+    from airflow.sdk.log import mask_secret
 
-    return load_config()
+    from fupin.config import load_config
+    from fupin.privacy.redact import configured_secrets, install_log_redaction
+
+    config = load_config()
+    secrets = configured_secrets(config)
+    for secret in secrets:
+        mask_secret(secret)  # Airflow's masker: task logs, rendered fields, XCom views
+    install_log_redaction(secrets)  # and every record fupin's own code logs
+    return config
 
 
 def _as_of(context) -> dt.date:
