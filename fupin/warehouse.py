@@ -11,7 +11,6 @@ import logging
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg2
 import psycopg2.extensions
@@ -38,15 +37,14 @@ class ConnectionParts:
 
 
 def parse_dsn(dsn: str) -> ConnectionParts:
-    parts = urlsplit(dsn)
-    query = parse_qs(parts.query)
-    host = query.get("host", [parts.hostname or "localhost"])[0]
+    """Parsed by libpq itself, so that every form it accepts (URI, key=value) is understood."""
+    params = psycopg2.extensions.parse_dsn(dsn)
     return ConnectionParts(
-        host=unquote(host),
-        port=int(query.get("port", [parts.port or 5432])[0]),
-        user=unquote(parts.username or "postgres"),
-        password=unquote(parts.password or ""),
-        dbname=unquote(parts.path.lstrip("/") or "postgres"),
+        host=params.get("host", "localhost"),
+        port=int(params.get("port", 5432)),
+        user=params.get("user", "postgres"),
+        password=params.get("password", ""),
+        dbname=params.get("dbname", "postgres"),
     )
 
 
@@ -63,6 +61,44 @@ def start_embedded(data_dir: Path) -> str:
     uri = server.get_uri()
     log.info("embedded PostgreSQL running under %s", data_dir)
     return uri
+
+
+@dataclass(frozen=True)
+class EmbeddedStatus:
+    data_dir: Path
+    running: bool
+    pid: int | None = None
+    dsn: str | None = None
+
+    def render(self) -> str:
+        if not self.running:
+            return f"embedded PostgreSQL under {self.data_dir}: stopped"
+        return f"embedded PostgreSQL under {self.data_dir}: running (pid {self.pid}), {self.dsn}"
+
+
+def embedded_status(data_dir: Path) -> EmbeddedStatus:
+    """Whether the embedded server under ``data_dir`` runs, without starting it."""
+    from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir) if (data_dir / "PG_VERSION").exists() else None
+    if info is None or not info.is_running():
+        return EmbeddedStatus(data_dir, running=False)
+    return EmbeddedStatus(data_dir, running=True, pid=info.pid, dsn=info.get_uri(database="fupin"))
+
+
+def stop_embedded(data_dir: Path) -> bool:
+    """Stop the embedded server under ``data_dir`` (fast shutdown); False if it was not running."""
+    import getpass
+
+    from pgserver._commands import pg_ctl
+
+    if not embedded_status(data_dir).running:
+        return False
+    # As root, pgserver runs the server as its own system user; pg_ctl must run as that user.
+    user = "pgserver" if getpass.getuser() == "root" else None
+    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+    (data_dir / ".handle_pids.json").unlink(missing_ok=True)
+    return True
 
 
 def resolve_dsn(config: Config) -> str:
@@ -108,10 +144,17 @@ def upgrade(dsn: str) -> None:
     alembic_config = AlembicConfig()
     alembic_config.set_main_option("script_location", str(MIGRATIONS))
     engine = create_engine(sqlalchemy_url(dsn))
-    with engine.begin() as conn:
-        alembic_config.attributes["connection"] = conn
-        command.upgrade(alembic_config, "head")
-    engine.dispose()
+    # Alembic announces every step at INFO; an operator wants the first useful line instead.
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(max(logging.WARNING, level))
+    try:
+        with engine.begin() as conn:
+            alembic_config.attributes["connection"] = conn
+            command.upgrade(alembic_config, "head")
+    finally:
+        alembic_log.setLevel(level)
+        engine.dispose()
     with connect(dsn) as conn:
         ensure_raw_tables(conn)
 
