@@ -178,6 +178,11 @@ class Config(_Strict):
         """Per-run reports and the stewards' notification outbox, beside the Airflow home."""
         return self.airflow.home.parent / "reports"
 
+    @property
+    def dbt_runs_dir(self) -> Path:
+        """One folder per dbt run: target/ (manifest, run results) and logs/dbt.log."""
+        return self.airflow.home.parent / "dbt-runs"
+
     def dbt_vars(self) -> dict[str, Any]:
         return {
             "province": self.province,

@@ -49,7 +49,9 @@ def test_dag_policy(dagbag):
         assert not dag.catchup, dag_id
         for task in dag.tasks:
             assert task.owner == "fupin-platform", (dag_id, task.task_id)
-            assert task.retries >= 2, (dag_id, task.task_id)
+            # A bad file stays bad: the flag fails once and tells the steward.
+            if task.task_id != "flag_failed_deliveries":
+                assert task.retries >= 2, (dag_id, task.task_id)
 
 
 def test_no_cycles_and_assets_chain_the_dags(dagbag):
