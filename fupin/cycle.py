@@ -17,7 +17,7 @@ import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fupin import warehouse
 from fupin.catalog import load_catalog
@@ -122,7 +122,17 @@ def _task_results(dag_id: str, run_id: str) -> dict[str, Any]:
         return {row.task_id: XComModel.deserialize_value(row) for row in rows}
 
 
-def run_cycle(config_path: Path, as_of: dt.date) -> CycleReport:
+class CycleObserver(Protocol):
+    """Told when each DAG of the cycle starts and ends (the demo's progress lines)."""
+
+    def started(self, dag_id: str) -> None: ...
+
+    def finished(self, dag_id: str, results: dict[str, Any]) -> None: ...
+
+
+def run_cycle(
+    config_path: Path, as_of: dt.date, observer: CycleObserver | None = None
+) -> CycleReport:
     config = load_config(config_path)
     check_landing_root(config)
     prepare_airflow(config, config_path)
@@ -138,6 +148,8 @@ def run_cycle(config_path: Path, as_of: dt.date) -> CycleReport:
         for task in dag.tasks:
             # An operator running the cycle wants the error now; scheduled runs keep retrying.
             task.retries = 0
+        if observer:
+            observer.started(dag_id)
         dag_run = dag.test(run_conf=conf)
         state = str(getattr(dag_run.state, "value", dag_run.state))
         if state != "success":
@@ -146,6 +158,8 @@ def run_cycle(config_path: Path, as_of: dt.date) -> CycleReport:
             ]
             raise CycleError(f"DAG {dag_id} ended {state} (tasks not successful: {failed})")
         results[dag_id] = _task_results(dag_id, dag_run.run_id)
+        if observer:
+            observer.finished(dag_id, results[dag_id])
     folder = Path(results["national_exchange"]["write_cycle_report"])
     summary = json.loads((folder / "cycle.json").read_text(encoding="utf-8"))
     return CycleReport(as_of, summary, folder)

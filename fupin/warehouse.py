@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
@@ -54,7 +55,9 @@ def with_database(dsn: str, dbname: str) -> str:
 
 def start_embedded(data_dir: Path) -> str:
     """Start (or reuse) the embedded server under ``data_dir``; returns its DSN."""
-    import pgserver  # imported late: only the embedded default needs it
+    with warnings.catch_warnings():  # platformdirs' XDG_RUNTIME_DIR notice is not ours
+        warnings.simplefilter("ignore")
+        import pgserver  # imported late: only the embedded default needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode=None)
@@ -78,7 +81,9 @@ class EmbeddedStatus:
 
 def embedded_status(data_dir: Path) -> EmbeddedStatus:
     """Whether the embedded server under ``data_dir`` runs, without starting it."""
-    from pgserver.utils import PostmasterInfo
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver.utils import PostmasterInfo
 
     info = PostmasterInfo.read_from_pgdata(data_dir) if (data_dir / "PG_VERSION").exists() else None
     if info is None or not info.is_running():
