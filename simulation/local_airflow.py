@@ -51,6 +51,20 @@ def ensure_config() -> Path:
     return CONFIG
 
 
+def metadata_database(config: Config) -> str:
+    """Airflow's metadata database, on the warehouse's server (SQLite locks up under the
+    scheduler, the API server and task processes at once): ``airflow`` on the embedded server,
+    ``<warehouse database>_airflow`` on a configured one."""
+    from fupin import warehouse
+
+    dsn = warehouse.resolve_dsn(config)
+    name = "airflow"
+    if config.warehouse.dsn is not None:
+        name = f"{warehouse.parse_dsn(dsn).dbname}_airflow"
+    warehouse.ensure_database(dsn, name)
+    return warehouse.sqlalchemy_url(warehouse.with_database(dsn, name))
+
+
 def airflow_env(config: Config, config_path: Path, port: int) -> dict[str, str]:
     home = config.airflow.home
     return {
@@ -62,6 +76,7 @@ def airflow_env(config: Config, config_path: Path, port: int) -> dict[str, str]:
         "AIRFLOW__API__PORT": str(port),
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
+        "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_database(config),
         "FUPIN_CONFIG": str(config_path),
     }
 
