@@ -68,6 +68,14 @@ def check_freshness(config: Config) -> list[dict[str, Any]]:
 
 def _late_notice(feed, row: dict[str, Any]) -> Notice:
     warn, _ = expected_freshness(feed.cadence)
+    if row["max_loaded_at"] in (None, "None"):
+        return Notice(
+            steward=feed.steward_role,
+            feed=feed.name,
+            subject=f"{feed.name}: no delivery has landed yet",
+            text=f"No {feed.name} delivery has landed so far; the feed is {feed.cadence}. "
+            "Please deliver it with its .ok marker.",
+        )
     return Notice(
         steward=feed.steward_role,
         feed=feed.name,
