@@ -8,6 +8,7 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
 import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
@@ -91,17 +92,20 @@ def embedded_status(data_dir: Path) -> EmbeddedStatus:
     return EmbeddedStatus(data_dir, running=True, pid=info.pid, dsn=info.get_uri(database="fupin"))
 
 
-def stop_embedded(data_dir: Path) -> bool:
-    """Stop the embedded server under ``data_dir`` (fast shutdown); False if it was not running."""
-    import getpass
+def stop_embedded(data_dir: Path, timeout: float = 60) -> bool:
+    """Stop the embedded server under ``data_dir`` (fast shutdown); False if it was not running.
 
-    from pgserver._commands import pg_ctl
+    SIGINT to the postmaster is PostgreSQL's fast shutdown, what ``pg_ctl -m fast stop`` sends;
+    signalled directly because pg_ctl would have to run as pgserver's own system user.
+    """
+    import psutil
 
-    if not embedded_status(data_dir).running:
+    status = embedded_status(data_dir)
+    if not status.running or status.pid is None:
         return False
-    # As root, pgserver runs the server as its own system user; pg_ctl must run as that user.
-    user = "pgserver" if getpass.getuser() == "root" else None
-    pg_ctl(["-w", "-m", "fast", "stop"], pgdata=data_dir, user=user)
+    postmaster = psutil.Process(status.pid)
+    postmaster.send_signal(signal.SIGINT)
+    postmaster.wait(timeout)
     (data_dir / ".handle_pids.json").unlink(missing_ok=True)
     return True
 

@@ -5,6 +5,7 @@
 
 from __future__ import annotations
 
+import contextlib
 import os
 import re
 import signal
@@ -21,6 +22,7 @@ pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_gr
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 600
 RUN_TIMEOUT = 420
+STOP_TIMEOUT = 180
 
 
 def _free_port() -> int:
@@ -74,15 +76,13 @@ def local_airflow(tmp_path, warehouse_dsn):
         yield f"http://127.0.0.1:{port}", password, lines, tmp_path
     finally:
         os.killpg(process.pid, signal.SIGTERM)
-        try:
-            process.wait(90)
-        except subprocess.TimeoutExpired:
-            os.killpg(process.pid, signal.SIGKILL)
-            process.wait()
-        time.sleep(5)
+        deadline = time.monotonic() + STOP_TIMEOUT
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            time.sleep(2)
         leftovers = _group_alive(process.pid)
         if leftovers:
             os.killpg(process.pid, signal.SIGKILL)
+        process.wait()
         assert not leftovers, "processes of make airflow still running after it was stopped"
 
 
@@ -108,8 +108,9 @@ def test_make_airflow_lists_the_dags_and_runs_a_feed(local_airflow):
     dag_ids: set[str] = set()
     deadline = time.monotonic() + 300  # the dag-processor parses the folder after start-up
     while time.monotonic() < deadline and "national_exchange" not in dag_ids:
-        answer = api.get(f"{base}/api/v2/dags", params={"limit": 100}, timeout=30)
-        dag_ids = {d["dag_id"] for d in answer.json().get("dags", [])}
+        with contextlib.suppress(requests.RequestException):
+            answer = api.get(f"{base}/api/v2/dags", params={"limit": 100}, timeout=60)
+            dag_ids = {d["dag_id"] for d in answer.json().get("dags", [])}
         time.sleep(3)
     assert {"feed_registry", "feed_hukou", "warehouse", "national_exchange"} <= dag_ids
     assert all(d.startswith("feed_") or d in ("warehouse", "national_exchange") for d in dag_ids)
@@ -118,7 +119,7 @@ def test_make_airflow_lists_the_dags_and_runs_a_feed(local_airflow):
     run = api.post(
         f"{base}/api/v2/dags/feed_hukou/dagRuns",
         json={"logical_date": None, "conf": {"as_of": "2026-10-31", "report_run": "from-ui"}},
-        timeout=30,
+        timeout=120,
     )
     assert run.ok, run.text
     run_id = run.json()["dag_run_id"]
@@ -126,9 +127,10 @@ def test_make_airflow_lists_the_dags_and_runs_a_feed(local_airflow):
     deadline = time.monotonic() + RUN_TIMEOUT
     while time.monotonic() < deadline and state not in ("success", "failed"):
         time.sleep(3)
-        state = api.get(f"{base}/api/v2/dags/feed_hukou/dagRuns/{run_id}", timeout=30).json()[
-            "state"
-        ]
+        # one API worker also serves the tasks' execution API: a slow answer is not an error
+        with contextlib.suppress(requests.RequestException):
+            url = f"{base}/api/v2/dags/feed_hukou/dagRuns/{run_id}"
+            state = api.get(url, timeout=60).json()["state"]
     assert state == "success", (state, (home / "airflow" / "standalone.log").read_text()[-4000:])
     # the scheduled run wrote its report, as fupin cycle's runs do
     assert (home / "reports" / "2026-10-31" / "from-ui" / "feed_hukou.json").exists()
