@@ -77,6 +77,10 @@ def airflow_env(config: Config, config_path: Path, port: int) -> dict[str, str]:
         "AIRFLOW__API__HOST": "127.0.0.1",
         "AIRFLOW__CORE__EXECUTION_API_SERVER_URL": f"http://127.0.0.1:{port}/execution/",
         "AIRFLOW__DATABASE__SQL_ALCHEMY_CONN": metadata_database(config),
+        # Every component shares one machine here: give the tasks' API calls time to answer.
+        "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT": os.environ.get(
+            "AIRFLOW__WORKERS__EXECUTION_API_TIMEOUT", "60"
+        ),
         "FUPIN_CONFIG": str(config_path),
     }
 

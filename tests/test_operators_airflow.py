@@ -21,7 +21,7 @@ import yaml
 pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("airflow")]
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 600
-RUN_TIMEOUT = 420
+RUN_TIMEOUT = 900  # unpausing also starts the latest scheduled run first
 STOP_TIMEOUT = 180
 
 
