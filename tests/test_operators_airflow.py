@@ -18,6 +18,8 @@ import pytest
 import requests
 import yaml
 
+from fupin import warehouse
+
 pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("airflow")]
 ROOT = Path(__file__).resolve().parent.parent
 STARTUP_TIMEOUT = 600
@@ -44,7 +46,7 @@ def _wait_for_login(process: subprocess.Popen, deadline: float) -> tuple[str, li
 
 
 @pytest.fixture
-def local_airflow(tmp_path, warehouse_dsn):
+def local_airflow(tmp_path, warehouse_dsn, admin_dsn):
     (tmp_path / "landing").mkdir()
     config = tmp_path / "fupin.yml"
     config.write_text(
@@ -83,6 +85,8 @@ def local_airflow(tmp_path, warehouse_dsn):
         if leftovers:
             os.killpg(process.pid, signal.SIGKILL)
         process.wait()
+        # make airflow kept Airflow's metadata in <warehouse db>_airflow on the same server
+        warehouse.drop_database(admin_dsn, f"{warehouse.parse_dsn(warehouse_dsn).dbname}_airflow")
         assert not leftovers, "processes of make airflow still running after it was stopped"
 
 
