@@ -73,10 +73,17 @@ def land_task(feed: Feed):
         config = _config()
         check_landing_root(config)
         summary = land_feed(config, feed.name)
+        summary["failed"] = [*summary["failed"], *_misnamed(config, feed)]
         outlet_events[asset].extra = event_extra(context, resolve_as_of(context))
         return summary
 
     return land_and_check
+
+
+def _misnamed(config, feed: Feed) -> list[dict]:
+    from fupin.delivery_names import unrecognised
+
+    return unrecognised(config.landing.root, feed) if feed.transport == "file" else []
 
 
 def flag_task(feed: Feed):
