@@ -33,7 +33,7 @@ def unrecognised(landing_root: Path, feed: Feed) -> list[dict[str, str]]:
             found.append(
                 {
                     "file": source_file,
-                    "error": f"{source_file}: the file {problem} (a .ok marker is there); "
+                    "error": f"the file {problem} (a .ok marker is there); "
                     f"expected {expected}; nothing landed",
                 }
             )
