@@ -147,7 +147,12 @@ def build_warehouse(config: Config, as_of: dt.date, *, force: bool = False) -> d
         return {"built": False, "as_of": as_of.isoformat(), "reason": "nothing new"}
     vars_ = {**config.dbt_vars(), "as_of": as_of.isoformat()}
     # Unit tests check the models' logic on given rows: CI runs them, a cycle need not.
-    result = run_dbt(dsn, ["build", "--exclude-resource-type", "unit_test"], vars_)
+    result = run_dbt(
+        dsn,
+        ["build", "--exclude-resource-type", "unit_test"],
+        vars_,
+        keep_in=config.dbt_runs_dir,
+    )
     statuses: dict[str, int] = {}
     for node in result.result or []:
         statuses[str(node.status)] = statuses.get(str(node.status), 0) + 1
