@@ -6,6 +6,7 @@ import argparse
 import datetime as dt
 import logging
 import os
+import signal
 import time
 from collections.abc import Iterable
 
@@ -17,6 +18,19 @@ def _faults_from(text: str | None) -> list[str | None]:
     if not text:
         return []
     return [None if item in ("", "-", "ok") else item for item in text.split(",")]
+
+
+def _rates_from(text: str | None) -> dict[str, float]:
+    """``503=0.2,drop=0.1`` -> {"503": 0.2, "drop": 0.1}."""
+    rates: dict[str, float] = {}
+    for item in filter(None, (text or "").split(",")):
+        kind, _, probability = item.partition("=")
+        rates[kind.strip()] = float(probability)
+    return rates
+
+
+def _stop(signum: int, frame: object) -> None:
+    raise KeyboardInterrupt  # SIGTERM: stop like Ctrl-C (the state is written on the way out)
 
 
 def main(argv: Iterable[str] | None = None) -> int:
@@ -36,6 +50,8 @@ def main(argv: Iterable[str] | None = None) -> int:
     parser.add_argument("--window-closes", type=dt.date.fromisoformat, default=dt.date(2027, 3, 31))
     parser.add_argument("--faults", help="explicit fault list, e.g. 429,ok,drop,slow")
     parser.add_argument("--fault-rate", type=float, default=0.0)
+    parser.add_argument("--fault-rates", help="per kind, e.g. 503=0.2,drop=0.1")
+    parser.add_argument("--latency-ms", type=float, default=0.0, help="added to every request")
     parser.add_argument("--fault-seed", type=int, default=0)
     parser.add_argument("--retry-after", type=int, default=1)
     parser.add_argument("--slow-seconds", type=float, default=35.0)
@@ -59,11 +75,14 @@ def main(argv: Iterable[str] | None = None) -> int:
             seed=args.fault_seed,
             retry_after=args.retry_after,
             slow_seconds=args.slow_seconds,
+            rates=_rates_from(args.fault_rates),
         ),
         state_file=args.state_file,
+        latency=args.latency_ms / 1000,
     )
     # The window given on the command line wins over the one in the state file.
     sim.window = Window(open=window_open, opens=args.window_opens, closes=args.window_closes)
+    signal.signal(signal.SIGTERM, _stop)
     sim.start()
     print(f"national simulator at {sim.base_url} (sender {args.sender_id})", flush=True)
     try:
@@ -74,7 +93,3 @@ def main(argv: Iterable[str] | None = None) -> int:
     finally:
         sim.stop()
     return 0
-
-
-if __name__ == "__main__":
-    raise SystemExit(main())

@@ -6,7 +6,7 @@ from __future__ import annotations
 import datetime as dt
 import random
 import threading
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
@@ -39,7 +39,8 @@ class FaultPlan:
     """Which POST /batches requests misbehave, deterministically.
 
     ``faults`` is consumed first, one entry per request (None = behave); then each request
-    draws from ``random.Random(seed)`` with probability ``rate`` one of ``kinds``.
+    draws from ``random.Random(seed)`` with probability ``rate`` one of ``kinds``, or, with
+    ``rates`` (e.g. ``{"503": 0.2, "drop": 0.1}``), each kind with its own probability.
     - ``429`` / ``503``: answered at once with ``Retry-After: retry_after``; nothing applied.
     - ``drop``: the batch is applied, then the connection is closed without an answer.
     - ``slow``: the answer waits ``slow_seconds`` before the batch is processed (the client
@@ -55,14 +56,18 @@ class FaultPlan:
         kinds: Sequence[str] = FAULT_KINDS,
         retry_after: int = 1,
         slow_seconds: float = 2.0,
+        rates: Mapping[str, float] | None = None,
     ) -> None:
-        for kind in [*faults, *kinds]:
+        if rates and sum(rates.values()) > 1:
+            raise ValueError(f"fault rates add up to more than 1: {dict(rates)}")
+        for kind in [*faults, *kinds, *(rates or {})]:
             if kind is not None and kind not in FAULT_KINDS:
                 raise ValueError(f"unknown fault {kind!r}; known: {', '.join(FAULT_KINDS)}")
         self._explicit = list(faults)
         self._random = random.Random(seed)
         self.rate = rate
         self.kinds = tuple(kinds)
+        self.rates = dict(rates or {})
         self.retry_after = retry_after
         self.slow_seconds = slow_seconds
         self.injected: list[str] = []
@@ -72,6 +77,13 @@ class FaultPlan:
         with self._lock:
             if self._explicit:
                 fault = self._explicit.pop(0)
+            elif self.rates:
+                fault, draw = None, self._random.random()
+                for kind, probability in self.rates.items():
+                    if draw < probability:
+                        fault = kind
+                        break
+                    draw -= probability
             elif self.rate > 0 and self._random.random() < self.rate:
                 fault = self._random.choice(self.kinds)
             else:

@@ -60,6 +60,8 @@ class Handler(BaseHTTPRequestHandler):
         sim = self.simulator
         path = urlsplit(self.path).path
         sim.requests.append(("POST", path))
+        if sim.latency:
+            time.sleep(sim.latency)
         body = self._read_body()
         if body is None:
             self.close_connection = True
@@ -83,6 +85,8 @@ class Handler(BaseHTTPRequestHandler):
         parts = urlsplit(self.path)
         path = parts.path
         sim.requests.append(("GET", path))
+        if sim.latency:
+            time.sleep(sim.latency)
         self._read_body()
         try:
             sim.authenticate(self.headers, b"")

@@ -20,6 +20,7 @@ from typing import Any
 from fupin.exchange import protocol
 from simulation.national.faults import FaultPlan, Window
 from simulation.national.handler import Handler
+from simulation.national.persistence import StateFile, journal_path, read_state
 from simulation.national.replies import ProtocolRefusal, Reply
 from simulation.national.rules import DEFAULT_RULES, RecordRules, data_problems, key_problem
 
@@ -43,6 +44,7 @@ class NationalSimulator:
         faults: FaultPlan | None = None,
         state_file: str | os.PathLike[str] | None = None,
         rules: Mapping[str, RecordRules] | None = None,
+        latency: float = 0.0,
     ) -> None:
         self.senders = {sender_id: secret}
         self.host = host
@@ -51,7 +53,9 @@ class NationalSimulator:
         self.window = window or Window()
         self.faults = faults or FaultPlan()
         self.rules = dict(rules or DEFAULT_RULES)
+        self.latency = latency  # seconds added to every request (a national system far away)
         self.state_file = Path(state_file) if state_file else None
+        self._store = StateFile(self.state_file) if self.state_file else None
         self._lock = threading.RLock()
         # entity -> key -> {"version": int, "data": dict | None, "deleted": bool}
         self._records: dict[str, dict[str, dict[str, Any]]] = {e: {} for e in protocol.ENTITIES}
@@ -62,8 +66,9 @@ class NationalSimulator:
         self.requests: list[tuple[str, str]] = []  # (method, path), for tests
         self._server: ThreadingHTTPServer | None = None
         self._thread: threading.Thread | None = None
-        if self.state_file and self.state_file.exists():
-            self._load()
+        if self.state_file and (self.state_file.exists() or journal_path(self.state_file).exists()):
+            self._set_state(read_state(self.state_file))
+            self._save()  # compacts the journal into the snapshot
 
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> NationalSimulator:
@@ -86,6 +91,9 @@ class NationalSimulator:
         if self._thread is not None:
             self._thread.join(timeout=5)
             self._thread = None
+        if self._store is not None:
+            self._save()
+            self._store.close()
 
     def __enter__(self) -> NationalSimulator:
         return self.start()
@@ -163,16 +171,11 @@ class NationalSimulator:
         }
 
     def _save(self) -> None:
-        if self.state_file is None:
-            return
-        self.state_file.parent.mkdir(parents=True, exist_ok=True)
-        temporary = self.state_file.with_name(self.state_file.name + ".tmp")
-        temporary.write_text(json.dumps(self._snapshot(), ensure_ascii=False), encoding="utf-8")
-        os.replace(temporary, self.state_file)
+        if self._store is not None:
+            with self._lock:
+                self._store.write_snapshot(self._snapshot())
 
-    def _load(self) -> None:
-        assert self.state_file is not None
-        data = json.loads(self.state_file.read_text(encoding="utf-8"))
+    def _set_state(self, data: dict[str, Any]) -> None:
         self._records = {e: {} for e in protocol.ENTITIES} | data.get("records", {})
         self._sequences = data.get("sequences", {})
         self._batches = data.get("batches", {})
@@ -183,10 +186,22 @@ class NationalSimulator:
                 closes=dt.date.fromisoformat(window["closes"]),
             )
 
+    def export_state(self) -> dict[str, Any]:
+        """A copy of the whole state (records, sequences, batches, window): a backup."""
+        with self._lock:
+            return json.loads(json.dumps(self._snapshot(), ensure_ascii=False))
+
+    def restore_state(self, state: dict[str, Any]) -> None:
+        """Go back to a copy taken by :meth:`export_state` (a national restore from backup)."""
+        with self._lock:
+            self._set_state(json.loads(json.dumps(state, ensure_ascii=False)))
+            self._save()
+
     @classmethod
     def read_state_file(cls, path: str | os.PathLike[str]) -> dict[str, Any]:
-        """The persisted state of a simulator run in another process (records, sequences…)."""
-        return json.loads(Path(path).read_text(encoding="utf-8"))
+        """The persisted state of a simulator run in another process (records, sequences…),
+        journal included."""
+        return read_state(path)
 
     # -- the protocol ---------------------------------------------------------------------
     def authenticate(self, headers: Mapping[str, str], body: bytes) -> str:
@@ -264,14 +279,21 @@ class NationalSimulator:
             "accepted": accepted,
             "rejected": rejected,
         }
-        self._batches[batch_id] = {
+        self._batches[batch_id] = stored = {
             "sender": sender,
             "entity": entity,
             "sequence": expected,
             "body_sha256": digest,
             "answer": answer,
         }
-        self._save()
+        if self._store is not None:
+            store = self._records[entity]
+            changed = {
+                r["key"]: store[r["key"]]
+                for r in batch["records"]
+                if r["key"] in store and store[r["key"]]["version"] == r["version"]
+            }
+            self._store.append({"batch_id": batch_id, "batch": stored, "records": changed})
         return Reply(202, answer)
 
     def _apply(
