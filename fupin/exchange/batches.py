@@ -92,23 +92,14 @@ def prepare(conn, entity: str, rows: list[tuple], clock: Clock) -> str:
             """,
             (batch_id, entity, sequence, len(chosen), body, protocol.body_sha256(body)),
         )
-        psycopg2.extras.execute_values(
-            cur,
-            """
-            update exchange.outbox o set status = 'batched', batch_id = v.batch_id::uuid,
-                   batch_index = v.idx, updated_at = now()
-            from (values %s) as v (outbox_id, idx, batch_id) where o.outbox_id = v.outbox_id
-            """,
-            [(outbox_id, index, batch_id) for index, (outbox_id, *_) in enumerate(chosen)],
-        )
         cur.execute(
             """
-            update exchange.record_state r
-            set sent_version = o.version, sent_batch_id = o.batch_id, sent_at = now()
-            from exchange.outbox o
-            where o.batch_id = %s and r.entity = o.entity and r.record_key = o.record_key
+            update exchange.outbox o set status = 'batched', batch_id = %(batch)s::uuid,
+                   batch_index = v.idx - 1, updated_at = now()
+            from unnest(%(ids)s::bigint[]) with ordinality as v (outbox_id, idx)
+            where o.outbox_id = v.outbox_id
             """,
-            (batch_id,),
+            {"batch": batch_id, "ids": [outbox_id for outbox_id, *_ in chosen]},
         )
     conn.commit()
     return batch_id
@@ -161,6 +152,12 @@ def _renumber(conn, batch_id: str, entity: str, conflict: SequenceConflict) -> N
     """The national side expects another sequence and does not know this batch: give this
     batch (and any later unanswered batch of the entity) the expected numbers."""
     with conn.cursor() as cur:
+        # Locks the entity's counter first: a batch being prepared meanwhile (on another
+        # connection) waits, then numbers itself after the renumbered ones.
+        cur.execute(
+            "select next_sequence from exchange.entity_sequence where entity = %s for update",
+            (entity,),
+        )
         cur.execute(
             "select batch_id::text, sequence, body from exchange.batch "
             "where entity = %s and status <> 'answered' and sequence >= %s order by sequence",
@@ -214,12 +211,15 @@ def _record_answer(
     payload = answer.answer
     rejected = {int(item["index"]): item for item in payload.get("rejected", [])}
     with conn.cursor() as cur:
-        cur.execute(
-            "select outbox_id, record_key, household_id, version, batch_index from exchange.outbox "
-            "where batch_id = %s and status = 'batched'",
-            (batch_id,),
-        )
-        rows = cur.fetchall()
+        rows = []
+        if rejected:  # only then are the batch's rows needed one by one
+            cur.execute(
+                "select outbox_id, record_key, household_id, version, batch_index "
+                "from exchange.outbox where batch_id = %s and batch_index = any(%s) "
+                "and status = 'batched'",
+                (batch_id, list(rejected)),
+            )
+            rows = cur.fetchall()
         held, refused = [], []
         for outbox_id, key, household_id, version, index in rows:
             item = rejected.get(index)
@@ -280,11 +280,21 @@ def _record_answer(
                 where batch_id = %(batch)s and status = 'batched'
                 returning entity, record_key, op, version, content_hash
             ), state as (
+                -- every record of the batch was sent; those still 'batched' in this
+                -- statement's snapshot are the accepted ones (held / rejected were marked).
                 update exchange.record_state r
-                set accepted_op = a.op, accepted_version = a.version,
-                    accepted_hash = a.content_hash, accepted_batch_id = %(batch)s,
-                    accepted_at = now()
-                from accepted a where r.entity = a.entity and r.record_key = a.record_key
+                set sent_version = o.version, sent_batch_id = %(batch)s, sent_at = now(),
+                    accepted_op = case when o.status = 'batched' then o.op else r.accepted_op end,
+                    accepted_version = case when o.status = 'batched' then o.version
+                                            else r.accepted_version end,
+                    accepted_hash = case when o.status = 'batched' then o.content_hash
+                                         else r.accepted_hash end,
+                    accepted_batch_id = case when o.status = 'batched' then %(batch)s::uuid
+                                             else r.accepted_batch_id end,
+                    accepted_at = case when o.status = 'batched' then now() else r.accepted_at end
+                from exchange.outbox o
+                where o.batch_id = %(batch)s and r.entity = o.entity
+                  and r.record_key = o.record_key
                 returning r.record_key
             ), resolved as (
                 update exchange.rejection j set resolved_at = now(), resolved_by_batch = %(batch)s

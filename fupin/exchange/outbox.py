@@ -145,3 +145,11 @@ def release(conn, report: PushReport, code: str, entity: str | None = None) -> N
             report[held_entity].released += count
             log.info("%s: %d records held (%s) are sent again", held_entity, count, code)
     conn.commit()
+
+
+def analyze(conn) -> None:
+    """Fresh statistics after a large change, so that the per-batch statements use the indexes
+    (without them the planner scans the whole outbox for each batch: quadratic at scale)."""
+    with conn.cursor() as cur:
+        cur.execute("analyze exchange.outbox; analyze exchange.record_state")
+    conn.commit()

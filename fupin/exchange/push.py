@@ -30,10 +30,11 @@ from collections.abc import Iterator
 import psycopg2
 import psycopg2.extensions
 
+from fupin.exchange import protocol
 from fupin.exchange import sync_models as sync
 from fupin.exchange.batches import Clock, deliver, make_clock
 from fupin.exchange.client import ExchangeClient, ExchangeError, NationalSettings
-from fupin.exchange.outbox import detect, release, waiting_for_window
+from fupin.exchange.outbox import analyze, detect, release, waiting_for_window
 from fupin.exchange.report import EntityReport, PushReport
 from fupin.exchange.sender import send_all
 
@@ -66,10 +67,12 @@ def push(
     now: dt.datetime | Clock | None = None,
     client: ExchangeClient | None = None,
     sync_models: sync.SyncModels | None = None,
+    batch_records: int = protocol.MAX_RECORDS,
 ) -> PushReport:
     """Send the province's changes to the national system; see the module docstring.
 
-    ``sync_models``: default the models named by the dbt exposure. Raises
+    ``sync_models``: default the models named by the dbt exposure. ``batch_records``: records
+    per batch (at most the protocol's 1,000; smaller in tests to exercise many batches). Raises
     :class:`~fupin.exchange.client.ExchangeError` when it cannot go on (refused, unavailable, a
     sync model no entity sends): everything done so far is recorded, and the next run continues
     from there.
@@ -88,8 +91,9 @@ def push(
             recover(conn, client, report)
             for entity, table in tables.items():
                 detect(conn, entity, table, report[entity])
+            analyze(conn)
             _release_window(conn, client, report)
-            send_all(dsn, conn, client, tables, report, clock)
+            send_all(dsn, conn, client, tables, report, clock, batch_records)
     finally:
         if own_client:
             client.close()

@@ -21,6 +21,7 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
+from concurrent.futures import ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg2
@@ -38,7 +39,7 @@ WAIT_SECONDS = 5.0  # longest wait for household progress before looking again
 
 _PENDING = """
     select o.outbox_id, o.record_key, o.op, o.version, o.data from exchange.outbox o
-    where o.entity = %(entity)s and o.status = 'pending' and o.op = any(%(ops)s)
+    where o.entity = %(entity)s and o.status = 'pending' and o.op = %(op)s
       and (%(unconditional)s or exists (
           select 1 from exchange.record_state hh
           where hh.entity = 'household' and hh.record_key = o.household_id
@@ -50,12 +51,13 @@ _PENDING = """
 
 @dataclass
 class _Progress:
-    """What the household thread tells the others."""
+    """What the household thread tells the others (and the batch size all of them use)."""
 
     condition: threading.Condition = field(default_factory=threading.Condition)
     household_batches: int = 0
     households_done: bool = False
     stop: bool = False
+    batch_records: int = protocol.MAX_RECORDS
     errors: list[BaseException] = field(default_factory=list)
 
     def household_batch_answered(self) -> None:
@@ -76,24 +78,27 @@ class _Progress:
             self.condition.notify_all()
 
 
-def _pending(conn, entity: str, ops: tuple[str, ...], unconditional: bool) -> list[tuple]:
+def _pending(
+    conn, entity: str, ops: tuple[str, ...], unconditional: bool, limit: int
+) -> list[tuple]:
+    """The next batch's rows: one operation at a time, so that the partial index
+    ``outbox_pending_ix (entity, op, record_key)`` gives them in key order without a sort."""
+    rows: list[tuple] = []
     with conn.cursor() as cur:
-        cur.execute(
-            _PENDING,
-            {
-                "entity": entity,
-                "ops": list(ops),
-                "unconditional": unconditional,
-                "limit": protocol.MAX_RECORDS,
-            },
-        )
-        rows = cur.fetchall()
+        for op in ops:
+            cur.execute(
+                _PENDING,
+                {"entity": entity, "op": op, "unconditional": unconditional, "limit": limit},
+            )
+            if rows := cur.fetchall():
+                break
     conn.commit()
     return rows
 
 
 def _send_batches(
     conn,
+    ahead,
     client: ExchangeClient,
     entity: str,
     ops: tuple[str, ...],
@@ -104,15 +109,26 @@ def _send_batches(
     unconditional: bool = True,
     after_batch: Callable[[], None] | None = None,
 ) -> None:
-    """Send the pending operations of ``entity`` until none is left (or the push stops)."""
-    while not progress.stop:
-        rows = _pending(conn, entity, ops, unconditional)
-        if not rows:
-            return
-        batch_id = prepare(conn, entity, rows, clock)
-        deliver(conn, client, batch_id, entity, report[entity])
-        if after_batch:
-            after_batch()
+    """Send the pending operations of ``entity`` until none is left (or the push stops).
+
+    While one batch is on its way (network, ``Retry-After``), the next one is prepared on the
+    second connection ``ahead``: the database work overlaps the waiting. A batch prepared but
+    not sent when the push stops is sent first by the next run (recovery), in sequence order."""
+
+    def next_batch(connection) -> str | None:
+        rows = _pending(connection, entity, ops, unconditional, progress.batch_records)
+        return prepare(connection, entity, rows, clock) if rows else None
+
+    batch_id = next_batch(conn)
+    with ThreadPoolExecutor(1, thread_name_prefix=f"prepare-{entity}") as pool:
+        while batch_id is not None and not progress.stop:
+            upcoming = pool.submit(next_batch, ahead)
+            try:
+                deliver(conn, client, batch_id, entity, report[entity])
+            finally:
+                batch_id = upcoming.result()
+            if after_batch:
+                after_batch()
 
 
 def _dependent(
@@ -124,12 +140,17 @@ def _dependent(
     progress: _Progress,
 ) -> None:
     ops = ("upsert", "delete")
-    with contextlib.closing(psycopg2.connect(dsn)) as conn:
+    with (
+        contextlib.closing(psycopg2.connect(dsn)) as conn,
+        contextlib.closing(psycopg2.connect(dsn)) as ahead,
+    ):
         release(conn, report, "unknown_household", entity)
         while not progress.stop:
             with progress.condition:
                 seen, done = progress.household_batches, progress.households_done
-            _send_batches(conn, client, entity, ops, report, clock, progress, unconditional=False)
+            _send_batches(
+                conn, ahead, client, entity, ops, report, clock, progress, unconditional=False
+            )
             if done:
                 break
             with progress.condition:
@@ -140,14 +161,15 @@ def _dependent(
         # Households accepted in this run free records held earlier; the rest goes now and is
         # held as unknown_household if its household is still unknown (rejected, window).
         release(conn, report, "unknown_household", entity)
-        _send_batches(conn, client, entity, ops, report, clock, progress)
+        _send_batches(conn, ahead, client, entity, ops, report, clock, progress)
 
 
 def _household_upserts(
-    conn, client: ExchangeClient, report: PushReport, clock: Clock, progress: _Progress
+    conn, ahead, client: ExchangeClient, report: PushReport, clock: Clock, progress: _Progress
 ) -> None:
     _send_batches(
         conn,
+        ahead,
         client,
         "household",
         ("upsert",),
@@ -172,13 +194,15 @@ def send_all(
     entities: Iterable[str],
     report: PushReport,
     clock: Clock,
+    batch_records: int = protocol.MAX_RECORDS,
 ) -> None:
     """Send every pending operation of ``entities``; see the module docstring. ``conn`` is the
-    push's own connection (it holds the advisory lock) and sends the household batches."""
+    push's own connection (it holds the advisory lock) and sends the household batches.
+    ``batch_records``: records per batch (at most the protocol's 1,000)."""
     entities = list(entities)
     for entity in entities:
         report[entity]  # created here, before the threads share the report
-    progress = _Progress()
+    progress = _Progress(batch_records=min(batch_records, protocol.MAX_RECORDS))
     threads = [
         threading.Thread(
             target=_guarded,
@@ -191,12 +215,13 @@ def send_all(
     ]
     for thread in threads:
         thread.start()
-    if "household" in entities:
-        _guarded(progress, _household_upserts, conn, client, report, clock, progress)
-    progress.finish_households()
-    for thread in threads:
-        thread.join()
-    if progress.errors:
-        raise progress.errors[0]
-    if "household" in entities:
-        _send_batches(conn, client, "household", ("delete",), report, clock, progress)
+    with contextlib.closing(psycopg2.connect(dsn)) as ahead:
+        if "household" in entities:
+            _guarded(progress, _household_upserts, conn, ahead, client, report, clock, progress)
+        progress.finish_households()
+        for thread in threads:
+            thread.join()
+        if progress.errors:
+            raise progress.errors[0]
+        if "household" in entities:
+            _send_batches(conn, ahead, client, "household", ("delete",), report, clock, progress)
