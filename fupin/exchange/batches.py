@@ -107,6 +107,17 @@ def prepare(conn, entity: str, rows: list[tuple], clock: Clock) -> str:
 
 def deliver(conn, client: ExchangeClient, batch_id: str, entity: str, counts: EntityReport) -> None:
     """Send a recorded batch until it has an answer, then record the answer."""
+    record(conn, batch_id, entity, send(conn, client, batch_id, entity, counts), counts)
+
+
+def send(
+    conn, client: ExchangeClient, batch_id: str, entity: str, counts: EntityReport
+) -> BatchAnswer:
+    """Send a recorded batch until it has an answer (renumbered if the national sequence moved).
+
+    The answer is not recorded here (:func:`record`): the sender records it on another
+    connection while the next batch goes out. Until it is recorded the batch stays unanswered,
+    and a run that stops in between sends it again (same batch_id: applied once)."""
     for _ in range(MAX_RENUMBERS + 1):
         with conn.cursor() as cur:
             cur.execute(
@@ -117,9 +128,8 @@ def deliver(conn, client: ExchangeClient, batch_id: str, entity: str, counts: En
             )
             sequence, body = cur.fetchone()
         conn.commit()
-        body = bytes(body)
         try:
-            answer = client.send_batch(batch_id, sequence, body)
+            answer = client.send_batch(batch_id, sequence, bytes(body))
         except SequenceConflict as conflict:
             _renumber(conn, batch_id, entity, conflict)
             counts.renumbered += 1
@@ -128,20 +138,13 @@ def deliver(conn, client: ExchangeClient, batch_id: str, entity: str, counts: En
             with conn.cursor() as cur:
                 cur.execute(
                     "update exchange.batch set last_error = %s where batch_id = %s",
-                    (str(error)[:2000], batch_id),
+                    (protocol.mask_text(error)[:2000], batch_id),
                 )
             conn.commit()
             raise
-        envelope = json.loads(body)
-        for record in envelope["records"]:
-            if record["op"] == "upsert":
-                counts.upserts_sent += 1
-            else:
-                counts.deletes_sent += 1
         counts.batches += 1
         counts.retries += answer.retries
-        _record_answer(conn, batch_id, entity, answer, counts)
-        return
+        return answer
     raise ExchangeError(
         f"batch {batch_id}: the national sequence kept moving after {MAX_RENUMBERS} renumberings; "
         "is another sender using this sender id?"
@@ -205,9 +208,8 @@ def _renumber(conn, batch_id: str, entity: str, conflict: SequenceConflict) -> N
     conn.commit()
 
 
-def _record_answer(
-    conn, batch_id: str, entity: str, answer: BatchAnswer, counts: EntityReport
-) -> None:
+def record(conn, batch_id: str, entity: str, answer: BatchAnswer, counts: EntityReport) -> None:
+    """Record a batch's answer record by record (accepted / rejected / held), in one transaction."""
     payload = answer.answer
     rejected = {int(item["index"]): item for item in payload.get("rejected", [])}
     with conn.cursor() as cur:
@@ -308,6 +310,12 @@ def _record_answer(
         )
         accepted = cur.fetchone()[0]
         cur.execute(
+            "select count(*) filter (where op = 'upsert'), count(*) filter (where op = 'delete') "
+            "from exchange.outbox where batch_id = %s",
+            (batch_id,),
+        )
+        upserts, deletes = cur.fetchone()
+        cur.execute(
             """
             insert into exchange.receipt
                 (batch_id, receipt_id, http_status, accepted, rejected, answer)
@@ -329,6 +337,8 @@ def _record_answer(
             (batch_id,),
         )
     conn.commit()
+    counts.upserts_sent += upserts
+    counts.deletes_sent += deletes
     counts.accepted += accepted
     counts.held += len(held)
     counts.rejected += len(refused)

@@ -21,13 +21,13 @@ import contextlib
 import logging
 import threading
 from collections.abc import Callable, Iterable
-from concurrent.futures import ThreadPoolExecutor
+from concurrent.futures import Future, ThreadPoolExecutor
 from dataclasses import dataclass, field
 
 import psycopg2
 
 from fupin.exchange import protocol
-from fupin.exchange.batches import Clock, deliver, prepare
+from fupin.exchange.batches import Clock, prepare, record, send
 from fupin.exchange.client import ExchangeClient
 from fupin.exchange.outbox import release
 from fupin.exchange.report import PushReport
@@ -47,6 +47,19 @@ _PENDING = """
     order by o.record_key, o.outbox_id
     limit %(limit)s
 """
+
+
+class _Lane:
+    """One entity's three connections: sending, preparing the next batch, recording answers."""
+
+    def __init__(self, dsn: str, send_conn=None) -> None:
+        self._own = [psycopg2.connect(dsn) for _ in range(2 if send_conn else 3)]
+        self.send = send_conn or self._own[2]
+        self.ahead, self.answers = self._own[0], self._own[1]
+
+    def close(self) -> None:
+        for conn in self._own:
+            conn.close()
 
 
 @dataclass
@@ -97,8 +110,7 @@ def _pending(
 
 
 def _send_batches(
-    conn,
-    ahead,
+    lane: _Lane,
     client: ExchangeClient,
     entity: str,
     ops: tuple[str, ...],
@@ -111,24 +123,39 @@ def _send_batches(
 ) -> None:
     """Send the pending operations of ``entity`` until none is left (or the push stops).
 
-    While one batch is on its way (network, ``Retry-After``), the next one is prepared on the
-    second connection ``ahead``: the database work overlaps the waiting. A batch prepared but
-    not sent when the push stops is sent first by the next run (recovery), in sequence order."""
+    A pipeline of three connections: while one batch is on its way (network, ``Retry-After``),
+    the next one is prepared and the previous answer is recorded, so the database work overlaps
+    the waiting. Batches still go one at a time, in sequence order. A batch prepared or answered
+    but not recorded when the push stops is unanswered in ``exchange.batch``: the next run sends
+    it again first (same batch_id: the national side applies it once)."""
+    counts = report[entity]
 
-    def next_batch(connection) -> str | None:
-        rows = _pending(connection, entity, ops, unconditional, progress.batch_records)
-        return prepare(connection, entity, rows, clock) if rows else None
+    def next_batch() -> str | None:
+        rows = _pending(lane.ahead, entity, ops, unconditional, progress.batch_records)
+        return prepare(lane.ahead, entity, rows, clock) if rows else None
 
-    batch_id = next_batch(conn)
-    with ThreadPoolExecutor(1, thread_name_prefix=f"prepare-{entity}") as pool:
+    def record_answer(batch_id: str, answer) -> None:
+        record(lane.answers, batch_id, entity, answer, counts)
+        if after_batch:
+            after_batch()
+
+    recorded: list[Future] = []
+    with (
+        ThreadPoolExecutor(1, thread_name_prefix=f"prepare-{entity}") as preparer,
+        ThreadPoolExecutor(1, thread_name_prefix=f"record-{entity}") as recorder,
+    ):
+        batch_id = next_batch()
         while batch_id is not None and not progress.stop:
-            upcoming = pool.submit(next_batch, ahead)
+            upcoming = preparer.submit(next_batch)
             try:
-                deliver(conn, client, batch_id, entity, report[entity])
+                answer = send(lane.send, client, batch_id, entity, counts)
+                recorded.append(recorder.submit(record_answer, batch_id, answer))
             finally:
                 batch_id = upcoming.result()
-            if after_batch:
-                after_batch()
+            for future in [f for f in recorded if f.done()]:
+                future.result()  # a failed recording stops the lane
+        for future in recorded:
+            future.result()
 
 
 def _dependent(
@@ -140,17 +167,12 @@ def _dependent(
     progress: _Progress,
 ) -> None:
     ops = ("upsert", "delete")
-    with (
-        contextlib.closing(psycopg2.connect(dsn)) as conn,
-        contextlib.closing(psycopg2.connect(dsn)) as ahead,
-    ):
-        release(conn, report, "unknown_household", entity)
+    with contextlib.closing(_Lane(dsn)) as lane:
+        release(lane.send, report, "unknown_household", entity)
         while not progress.stop:
             with progress.condition:
                 seen, done = progress.household_batches, progress.households_done
-            _send_batches(
-                conn, ahead, client, entity, ops, report, clock, progress, unconditional=False
-            )
+            _send_batches(lane, client, entity, ops, report, clock, progress, unconditional=False)
             if done:
                 break
             with progress.condition:
@@ -160,16 +182,15 @@ def _dependent(
             return
         # Households accepted in this run free records held earlier; the rest goes now and is
         # held as unknown_household if its household is still unknown (rejected, window).
-        release(conn, report, "unknown_household", entity)
-        _send_batches(conn, ahead, client, entity, ops, report, clock, progress)
+        release(lane.send, report, "unknown_household", entity)
+        _send_batches(lane, client, entity, ops, report, clock, progress)
 
 
 def _household_upserts(
-    conn, ahead, client: ExchangeClient, report: PushReport, clock: Clock, progress: _Progress
+    lane: _Lane, client: ExchangeClient, report: PushReport, clock: Clock, progress: _Progress
 ) -> None:
     _send_batches(
-        conn,
-        ahead,
+        lane,
         client,
         "household",
         ("upsert",),
@@ -215,13 +236,13 @@ def send_all(
     ]
     for thread in threads:
         thread.start()
-    with contextlib.closing(psycopg2.connect(dsn)) as ahead:
+    with contextlib.closing(_Lane(dsn, conn)) as lane:
         if "household" in entities:
-            _guarded(progress, _household_upserts, conn, ahead, client, report, clock, progress)
+            _guarded(progress, _household_upserts, lane, client, report, clock, progress)
         progress.finish_households()
         for thread in threads:
             thread.join()
         if progress.errors:
             raise progress.errors[0]
         if "household" in entities:
-            _send_batches(conn, ahead, client, "household", ("delete",), report, clock, progress)
+            _send_batches(lane, client, "household", ("delete",), report, clock, progress)
