@@ -73,25 +73,24 @@ def run(dsn: str, records: int, latency_ms: float, fault_rates: str, state: Path
         seconds = time.perf_counter() - started
         watcher.join(timeout=120)
         check = reconcile(dsn, national, sync_models=models)
+        simulator_mb = national_process.peak_mb()
     unanswered, reused = _batch_problems(dsn)
     accepted = sum(e.accepted for e in report.entities.values())
-    print(
-        f"national push: {load.records:,} records ({', '.join(f'{e} {n:,}' for e, n in load.counts.items())})"
-    )
-    print(
-        f"  latency {latency_ms:g} ms per request, faults {fault_rates}, restarts {national_process.restarts}"
-    )
-    print(
-        f"  push: {seconds:7.1f} s  {load.records / seconds:>8,.0f} records/s  ({accepted:,} accepted, {report.batches} batches, {report.retries} retries, {report.renumbered_batches} renumbered)"
-    )
-    print(
-        f"  checksums equal: {check.agrees}; in step: {check.in_step}; unanswered batches: {unanswered}; refused for a reused batch_id: {reused}"
-    )
-    self_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
-    child_mb = resource.getrusage(resource.RUSAGE_CHILDREN).ru_maxrss / 1024
-    print(
-        f"  peak memory: push (this process) {self_mb:,.0f} MB, national simulator {child_mb:,.0f} MB"
-    )
+    counts = ", ".join(f"{e} {n:,}" for e, n in load.counts.items())
+    push_mb = resource.getrusage(resource.RUSAGE_SELF).ru_maxrss / 1024
+    for line in (
+        f"national push: {load.records:,} records ({counts})",
+        f"  latency {latency_ms:g} ms per request, faults {fault_rates or 'none'}, "
+        f"simulator restarts {national_process.restarts}",
+        f"  push: {seconds:7.1f} s  {load.records / seconds:>8,.0f} records/s  ({accepted:,} "
+        f"accepted, {report.batches} batches, {report.retries} retries, "
+        f"{report.renumbered_batches} renumbered)",
+        f"  checksums equal: {check.agrees}; in step: {check.in_step}; unanswered batches: "
+        f"{unanswered}; refused for a reused batch_id: {reused}",
+        f"  peak memory: push (this process, data generation included) {push_mb:,.0f} MB, "
+        f"national simulator {simulator_mb:,.0f} MB",
+    ):
+        print(line, flush=True)
     ok = check.agrees and check.in_step and not unanswered and not reused
     ok = ok and national_process.restarts == 1 and accepted == load.records
     print("  invariants: " + ("hold" if ok else "BROKEN"))

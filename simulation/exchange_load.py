@@ -179,6 +179,13 @@ class SimulatorProcess:
         thread.start()
         return thread
 
+    def peak_mb(self) -> float:
+        """Peak resident memory of the running simulator process (Linux: VmHWM)."""
+        assert self.process is not None
+        status = Path(f"/proc/{self.process.pid}/status").read_text(encoding="ascii")
+        line = next(line for line in status.splitlines() if line.startswith("VmHWM:"))
+        return int(line.split()[1]) / 1024
+
     def stop(self) -> None:
         if self.process is not None:
             self.process.terminate()
