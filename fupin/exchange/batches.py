@@ -69,21 +69,28 @@ def prepare(conn, entity: str, rows: list[tuple], clock: Clock) -> str:
         "created_at": clock().isoformat(timespec="seconds"),
         "records": [],
     }
-    size = len(encode_body(envelope)) + BODY_MARGIN
+    # The records are spliced into the body as text: ``data`` comes from PostgreSQL as jsonb
+    # text, sent as is (parsing and re-encoding 1,000 records per batch is the push's main CPU).
+    head = encode_body(envelope)  # ends with "records":[]}
+    size = len(head) + BODY_MARGIN
+    parts: list[bytes] = []
     chosen: list[tuple] = []
     for outbox_id, key, op, version, data in rows:
-        record: dict[str, Any] = {"op": op, "key": key, "version": version}
-        if op == "upsert":
-            record["data"] = data
-        record_size = len(encode_body(record)) + 1
-        if chosen and size + record_size > protocol.MAX_BODY_BYTES:
+        data_part = f',"data":{data}' if op == "upsert" else ""
+        part = (
+            f'{{"op":"{op}","key":{json.dumps(key, ensure_ascii=False)},'
+            f'"version":{int(version)}{data_part}}}'
+        ).encode()
+        if chosen and size + len(part) + 1 > protocol.MAX_BODY_BYTES:
             break
-        if size + record_size > protocol.MAX_BODY_BYTES:
-            raise ExchangeError(f"{entity} {key}: one record is larger than a batch may be")
-        size += record_size
-        envelope["records"].append(record)
+        if size + len(part) + 1 > protocol.MAX_BODY_BYTES:
+            raise ExchangeError(
+                f"{entity} {protocol.mask_key(key)}: one record is larger than a batch may be"
+            )
+        size += len(part) + 1
+        parts.append(part)
         chosen.append((outbox_id, key, op, version))
-    body = encode_body(envelope)
+    body = head[:-2] + b",".join(parts) + b"]}"
     with conn.cursor() as cur:
         cur.execute(
             """

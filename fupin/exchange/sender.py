@@ -38,7 +38,7 @@ DEPENDENTS = tuple(e for e in protocol.ENTITIES if e != "household")
 WAIT_SECONDS = 5.0  # longest wait for household progress before looking again
 
 _PENDING = """
-    select o.outbox_id, o.record_key, o.op, o.version, o.data from exchange.outbox o
+    select o.outbox_id, o.record_key, o.op, o.version, o.data::text from exchange.outbox o
     where o.entity = %(entity)s and o.status = 'pending' and o.op = %(op)s
       and (%(unconditional)s or exists (
           select 1 from exchange.record_state hh
