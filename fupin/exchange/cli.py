@@ -46,7 +46,6 @@ def add_commands(subparsers: argparse._SubParsersAction) -> None:
 
 def _settings(args: argparse.Namespace):
     from fupin import warehouse
-
     from fupin.privacy.redact import configured_secrets, install_log_redaction
 
     config = load_config(args.config)

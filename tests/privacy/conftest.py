@@ -2,7 +2,8 @@
 
 Built once per test process (the modules using it share an xdist group): migrate, load the
 hand-made deliveries of tests/dbt/dbt_scenario.py, `dbt build` as the builder role, create the
-logins, then `dbt build` again, so every test checks that the protection survived a rebuild. Logins are cluster-wide: named uniquely per run, dropped after.
+logins, then `dbt build` again, so every test checks that the protection survived a rebuild.
+Logins are cluster-wide: named uniquely per run, dropped after.
 """
 
 from __future__ import annotations
