@@ -103,14 +103,15 @@ def pull_feed(
     summary.update(
         landed=result.batches,
         failed=[{"file": spec.pull.endpoint, "error": result.error}] if result.error else [],
-        rows_received=result.landed,
+        rows_received=result.rows_landed,
         rows_quarantined=sum(c.rows_quarantined for c in checks),
         schema_drift=[
             f"{spec.tables[0].name}: added {name}" for name in sorted(result.unknown_fields)
         ],
         pull={
+            "landed": result.landed,
             "pages": result.pages,
-            "records": result.records,
+            "returned": result.records,
             "skipped": result.skipped,
             "requests": result.requests,
             "retries": result.retries,
