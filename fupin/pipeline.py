@@ -72,7 +72,6 @@ def pull_feed(
     instead of the watermark; versions already landed are skipped. A source missing from the
     configuration is skipped with a reason, not an error (a deployment may not have it yet).
     """
-    import fupin.gx_uscc  # noqa: F401  (registers the credit-code expectation with GX)
     from fupin.catalog import load_catalog
     from fupin.pulls.runner import run_pull
 

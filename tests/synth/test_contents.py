@@ -10,7 +10,8 @@ import json
 
 import pytest
 
-from fupin.ids import birth_date_of, id_number_problem, normalize_id_number, uscc_problem
+from fupin.ids import birth_date_of, id_number_problem, normalize_id_number
+from fupin.uscc import uscc_problem
 from simulation.synth import columns, generate
 from simulation.synth.divisions import divisions_dir
 
