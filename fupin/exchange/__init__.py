@@ -4,7 +4,8 @@
 - :mod:`~fupin.exchange.client`: signs and sends one batch, retries, resynchronises.
 - :mod:`~fupin.exchange.sync_models`: which dbt models are sent (the dbt exposure).
 - :mod:`~fupin.exchange.outbox`: changes of the sync models -> operations to send.
-- :mod:`~fupin.exchange.batches`: one batch, recorded before it is sent, answered record by record.
+- :mod:`~fupin.exchange.batches`: one batch, written before it is sent, sent, renumbered.
+- :mod:`~fupin.exchange.answers`: a batch's answer recorded record by record.
 - :mod:`~fupin.exchange.sender`: the outbox sent in dependency order, entities in parallel.
 - :mod:`~fupin.exchange.push`: one push run; :mod:`~fupin.exchange.reconcile` and
   :mod:`~fupin.exchange.repair`: prove the national copy equal, re-send what it lost.

@@ -13,9 +13,8 @@ import uuid
 from collections.abc import Callable
 from typing import Any
 
-import psycopg2.extras
-
 from fupin.exchange import protocol
+from fupin.exchange.answers import record
 from fupin.exchange.client import (
     NATIONAL_TZ,
     BatchAnswer,
@@ -27,7 +26,6 @@ from fupin.exchange.report import EntityReport
 
 log = logging.getLogger(__name__)
 
-HOLD_CODES = ("window_closed", "unknown_household")
 # Room left in a body for the sequence number to grow when a batch is renumbered.
 BODY_MARGIN = 256
 MAX_RENUMBERS = 3
@@ -213,146 +211,3 @@ def _renumber(conn, batch_id: str, entity: str, conflict: SequenceConflict) -> N
             (entity, sequence),
         )
     conn.commit()
-
-
-def record(conn, batch_id: str, entity: str, answer: BatchAnswer, counts: EntityReport) -> None:
-    """Record a batch's answer record by record (accepted / rejected / held), in one transaction."""
-    payload = answer.answer
-    rejected = {int(item["index"]): item for item in payload.get("rejected", [])}
-    with conn.cursor() as cur:
-        rows = []
-        if rejected:  # only then are the batch's rows needed one by one
-            cur.execute(
-                "select outbox_id, record_key, household_id, version, batch_index "
-                "from exchange.outbox where batch_id = %s and batch_index = any(%s) "
-                "and status = 'batched'",
-                (batch_id, list(rejected)),
-            )
-            rows = cur.fetchall()
-        held, refused = [], []
-        for outbox_id, key, household_id, version, index in rows:
-            item = rejected.get(index)
-            if item is None:
-                continue
-            code, message = str(item.get("code")), item.get("message")
-            if item.get("key") not in (None, key):
-                log.warning(
-                    "batch %s: rejection %d names key %s, ours is %s",
-                    batch_id,
-                    index,
-                    protocol.mask_key(str(item.get("key"))),
-                    protocol.mask_key(key),
-                )
-            if code in HOLD_CODES:
-                held.append((outbox_id, key, household_id, version, code, message))
-            else:
-                refused.append((outbox_id, key, version, index, code, message))
-        if held:
-            psycopg2.extras.execute_values(
-                cur,
-                "insert into exchange.held (batch_id, outbox_id, entity, record_key, household_id,"
-                " version, code, message) values %s",
-                [(batch_id, o, entity, k, h, v, c, m) for o, k, h, v, c, m in held],
-            )
-            cur.execute(
-                "update exchange.outbox set status = 'held', updated_at = now() "
-                "where outbox_id = any(%s)",
-                ([row[0] for row in held],),
-            )
-        if refused:
-            psycopg2.extras.execute_values(
-                cur,
-                "insert into exchange.rejection (batch_id, outbox_id, entity, record_key, version,"
-                " record_index, code, message) values %s",
-                [(batch_id, o, entity, k, v, i, c, m) for o, k, v, i, c, m in refused],
-            )
-            cur.execute(
-                "update exchange.outbox set status = 'rejected', updated_at = now() "
-                "where outbox_id = any(%s)",
-                ([row[0] for row in refused],),
-            )
-            codes: dict[str, int] = {}
-            for *_, code, _ in refused:
-                codes[code] = codes.get(code, 0) + 1
-            log.warning(
-                "%s: %d records rejected by the national system (%s), e.g. %s: %s",
-                entity,
-                len(refused),
-                ", ".join(f"{c} {n}" for c, n in sorted(codes.items())),
-                protocol.mask_key(refused[0][1]),
-                protocol.mask_text(refused[0][5]),
-            )
-        cur.execute(
-            """
-            with accepted as (
-                update exchange.outbox set status = 'accepted', updated_at = now()
-                where batch_id = %(batch)s and status = 'batched'
-                returning entity, record_key, op, version, content_hash
-            ), state as (
-                -- every record of the batch was sent; those still 'batched' in this
-                -- statement's snapshot are the accepted ones (held / rejected were marked).
-                update exchange.record_state r
-                set sent_version = o.version, sent_batch_id = %(batch)s, sent_at = now(),
-                    accepted_op = case when o.status = 'batched' then o.op else r.accepted_op end,
-                    accepted_version = case when o.status = 'batched' then o.version
-                                            else r.accepted_version end,
-                    accepted_hash = case when o.status = 'batched' then o.content_hash
-                                         else r.accepted_hash end,
-                    accepted_batch_id = case when o.status = 'batched' then %(batch)s::uuid
-                                             else r.accepted_batch_id end,
-                    accepted_at = case when o.status = 'batched' then now() else r.accepted_at end
-                from exchange.outbox o
-                where o.batch_id = %(batch)s and r.entity = o.entity
-                  and r.record_key = o.record_key
-                returning r.record_key
-            ), resolved as (
-                update exchange.rejection j set resolved_at = now(), resolved_by_batch = %(batch)s
-                from accepted a
-                where j.resolved_at is null and j.entity = a.entity and j.record_key = a.record_key
-                returning j.rejection_id
-            )
-            select count(*) from accepted
-            """,
-            {"batch": batch_id},
-        )
-        accepted = cur.fetchone()[0]
-        cur.execute(
-            "select count(*) filter (where op = 'upsert'), count(*) filter (where op = 'delete') "
-            "from exchange.outbox where batch_id = %s",
-            (batch_id,),
-        )
-        upserts, deletes = cur.fetchone()
-        cur.execute(
-            """
-            insert into exchange.receipt
-                (batch_id, receipt_id, http_status, accepted, rejected, answer)
-            values (%s, %s, %s, %s, %s, %s)
-            on conflict (batch_id) do nothing
-            """,
-            (
-                batch_id,
-                str(payload.get("receipt_id")),
-                answer.status,
-                int(payload.get("accepted", accepted)),
-                len(rejected),
-                psycopg2.extras.Json(payload),
-            ),
-        )
-        cur.execute(
-            "update exchange.batch set status = 'answered', answered_at = now(), last_error = null "
-            "where batch_id = %s",
-            (batch_id,),
-        )
-    conn.commit()
-    counts.upserts_sent += upserts
-    counts.deletes_sent += deletes
-    counts.accepted += accepted
-    counts.held += len(held)
-    counts.rejected += len(refused)
-    if accepted != payload.get("accepted", accepted):
-        log.warning(
-            "batch %s: national counted %s accepted, we recorded %d",
-            batch_id,
-            payload.get("accepted"),
-            accepted,
-        )

@@ -27,7 +27,8 @@ from dataclasses import dataclass, field
 import psycopg2
 
 from fupin.exchange import protocol
-from fupin.exchange.batches import Clock, prepare, record, send
+from fupin.exchange.answers import record
+from fupin.exchange.batches import Clock, prepare, send
 from fupin.exchange.client import ExchangeClient
 from fupin.exchange.outbox import release
 from fupin.exchange.report import PushReport
