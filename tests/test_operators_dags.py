@@ -19,7 +19,7 @@ import yaml
 
 from fupin.orchestration.run_context import report_key, resolve_as_of
 
-pytestmark = [pytest.mark.integration, pytest.mark.airflow]
+pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("dag_runs")]
 DAGS_FOLDER = Path(__file__).resolve().parent.parent / "dags"
 AS_OF = "2026-10-31"
 BROKEN = "registry/520123/建档立卡_520123_202610.xlsx"
