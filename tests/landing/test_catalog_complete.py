@@ -39,6 +39,9 @@ def _read_by_models() -> set[tuple[str, str]]:
 def test_the_catalog_lists_file_feeds_with_their_readers():
     for feed in load_catalog().values():
         assert feed.transport in ("file", "rest", "database"), feed.name
+        if feed.transport != "file":
+            assert feed.pull is not None, feed.name  # a pulled feed says how it is paged
+            continue
         for file_kind in feed.files:
             assert file_kind.format in ("csv", "xlsx", "jsonl") or file_kind.reader, file_kind
 
