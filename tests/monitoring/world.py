@@ -28,10 +28,19 @@ def land_everything(dsn: str, landing_root: Path) -> None:
             quality.check_batches(conn, dsn, run.batches("landed", "superseded"))
 
 
-def build(dsn: str, as_of: str, work_dir: Path, extra_vars: dict[str, Any] | None = None) -> None:
+def build(
+    dsn: str,
+    as_of: str,
+    work_dir: Path,
+    extra_vars: dict[str, Any] | None = None,
+    *,
+    tests: bool = True,
+) -> None:
+    """``dbt build`` as a cycle runs it (data tests unless ``tests`` is false, to save time)."""
+    excluded = ["unit_test"] if tests else ["unit_test", "test"]
     run_dbt(
         dsn,
-        ["build", "--exclude-resource-type", "unit_test"],
+        ["build", "--exclude-resource-type", *excluded],
         {**POLICY_VARS, **(extra_vars or {}), "as_of": as_of},
         work_dir=work_dir,
     )
