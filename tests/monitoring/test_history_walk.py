@@ -135,7 +135,7 @@ def test_a_risk_that_stops_is_removed_after_six_months_and_not_before(walked):
     # January: M01 stops firing (6,500 >= 3,000); the risk closes, the object waits.
     assert steps["2027-01-31"]["risks"][f"{exited_6500}|M01"][2:] == (
         False,
-        "2026-10-31",
+        "2026-08-31",
         "2027-01-31",
     )
     for as_of in ("2027-01-31", "2027-02-28", "2027-03-31", "2027-04-30", "2027-05-31"):
