@@ -141,10 +141,15 @@ def test_new_households_wait_for_the_window_then_go_out_with_their_monitoring(bu
     assert new_households
     with NationalSimulator(secret=SECRET, sender_id=SENDER, window=Window(open=False)) as sim:
         national = NationalConfig(base_url=sim.base_url, sender_id=SENDER, secret=SECRET)
+        # The registered households were registered nationally in earlier windows.
+        for key, data in world.query(dsn, "select record_key, data from exchange.sync_household"):
+            if key not in new_households:
+                sim.put_record("household", key, 0, data)
         closed = push(dsn, national)
         assert closed.window_open is None or closed.window_open is False
         assert closed["household"].held == len(new_households)
         assert closed["monitoring"].held == len(new_households)
+        assert closed["household"].accepted > 0  # updates of known households go through
         held = world.query(
             dsn,
             "select entity, record_key, code from exchange.held where released_at is null",

@@ -34,6 +34,7 @@ registered as (
         households.poverty_status,
         households.attribute,
         households.net_income_per_capita,
+        households.size,
         coalesce(member_counts.member_count, 0) as member_count,
         households.poverty_status in {{ monitoring_codes('poor_status') }}
         or households.attribute in {{ monitoring_codes('poor_attribute') }} as is_poor_household
@@ -75,6 +76,7 @@ unregistered as (
         cast(null as text) as poverty_status,
         cast(null as text) as attribute,
         cast(null as numeric) as net_income_per_capita,
+        cast(null as integer) as size,
         member_count,
         false as is_poor_household
     from hukou_households
