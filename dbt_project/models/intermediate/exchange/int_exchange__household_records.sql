@@ -99,10 +99,26 @@ registered_records as (
 ),
 
 final as (
-    select * from registered_records
+    select
+        entity,
+        record_key,
+        household_id,
+        data,
+        content_hash,
+        problems,
+        sendable
+    from registered_records
     -- new households: monitoring objects that are not registered (reserved 户编号)
     union all
-    select * from {{ ref('int_monitoring__household_records') }}
+    select
+        entity,
+        record_key,
+        household_id,
+        data,
+        content_hash,
+        problems,
+        sendable
+    from {{ ref('int_monitoring__household_records') }}
 )
 
 select * from final

@@ -47,7 +47,8 @@ final as (
         households.member_count,
         household_risks.risk_codes,
         case
-            when households.is_registered and households.poverty_status in {{ monitoring_codes('exited_status') }}
+            when households.is_registered
+                and households.poverty_status in {{ monitoring_codes('exited_status') }}
                 then '脱贫不稳定户'
             when households.is_registered then null
             when near_line_households.household_key is not null then '边缘易致贫户'

@@ -23,13 +23,13 @@ seeded as (
 
 final as (
     select
-        {%- for name in names %}
+    {%- for name in names %}
         {%- if name in overrides %}
         {{ overrides[name] | string }}::numeric as {{ name }}
         {%- else %}
         max(value) filter (where parameter = '{{ name }}') as {{ name }}
         {%- endif %}{{ "," if not loop.last }}
-        {%- endfor %}
+    {%- endfor %}
     from seeded
 )
 

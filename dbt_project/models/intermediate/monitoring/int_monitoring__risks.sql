@@ -34,7 +34,7 @@ final as (
             array_agg(distinct findings.id_number order by findings.id_number) filter (
                 where findings.id_number is not null
             ),
-            cast(array[] as text [])
+            cast(array[] as text[])
         ) as id_numbers,
         jsonb_agg(findings.evidence order by findings.id_number) as evidence
     from findings

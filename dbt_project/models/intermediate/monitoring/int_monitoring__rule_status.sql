@@ -4,8 +4,9 @@
 -- of closing them; the data test on this model warns with the message.
 {%- set implemented = [] %}
 {%- for model_name in monitoring_rule_models() %}
-    {%- do implemented.append(model_name.split('__')[1][:3] | upper) %}
+{%- do implemented.append(model_name.split('__')[1][:3] | upper) %}
 {%- endfor %}
+{%- set implemented_codes = "'" ~ implemented | join("', '") ~ "'" %}
 with
 
 rules as (
@@ -30,14 +31,14 @@ checked as (
         rules.enabled,
         case
             when not rules.enabled then 'switched off in seed policy_rules'
-            when rules.rule_code not in ('{{ implemented | join("', '") }}')
+            when rules.rule_code not in ({{ implemented_codes }})
                 then 'not implemented in this version'
-            when rules.rule_code = 'M01' and not exists (select 1 from thresholds)
+            when rules.rule_code = 'M01' and not exists (select 1 as found from thresholds)
                 then 'no monitoring threshold configured for '
-                || extract(year from {{ as_of_date() }})::integer
-                || ': set policy.monitoring_threshold in the configuration'
-                || ' (var monitoring_threshold_overrides), e.g. {'
-                || extract(year from {{ as_of_date() }})::integer || ': 7000}'
+                    || extract(year from {{ as_of_date() }})::integer
+                    || ': set policy.monitoring_threshold in the configuration'
+                    || ' (var monitoring_threshold_overrides), e.g. {'
+                    || extract(year from {{ as_of_date() }})::integer || ': 7000}'
         end as not_evaluated_reason
     from rules
 ),

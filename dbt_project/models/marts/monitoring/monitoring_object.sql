@@ -101,7 +101,7 @@ merged as (
         current_objects.household_id is not null as at_risk_now,
         current_objects.object_type as object_type_now,
         previous.object_type as previous_object_type,
-        coalesce(current_objects.present_risk_codes, cast(array[] as text [])) as present_risk_codes,
+        coalesce(current_objects.present_risk_codes, cast(array[] as text[])) as present_risk_codes,
         previous.risk_codes as previous_risk_codes,
         previous.first_seen as previous_first_seen,
         previous.opened_on as previous_opened_on,
@@ -118,15 +118,16 @@ merged as (
 classified as (
     select
         merged.*,
-        parameters.removal_months::integer as removal_months,
+        cast(parameters.removal_months as integer) as removal_months,
         -- at risk and an object type now: an object in this run
-        at_risk_now and object_type_now is not null as is_object_now,
+        merged.at_risk_now and merged.object_type_now is not null as is_object_now,
         -- at risk but a registered poor household now: no longer an object
-        at_risk_now and object_type_now is null as became_poor,
-        was_open
-        and not at_risk_now
+        merged.at_risk_now and merged.object_type_now is null as became_poor,
+        merged.was_open
+        and not merged.at_risk_now
         and {{ as_of_date() }}
-        >= previous_last_risk_seen + make_interval(months => parameters.removal_months::integer)
+        >= merged.previous_last_risk_seen
+        + make_interval(months => cast(parameters.removal_months as integer))
             as risk_gone
     from merged
     cross join parameters
@@ -142,14 +143,14 @@ final as (
         case
             when is_object_now and was_open
                 then array(
-                    select distinct code
-                    from unnest(previous_risk_codes || present_risk_codes) as codes (code)
-                    order by code
-                )
+                        select distinct code
+                        from unnest(previous_risk_codes || present_risk_codes) as codes (code)
+                        order by code
+                    )
             when is_object_now then present_risk_codes
             else previous_risk_codes
         end as risk_codes,
-        case when is_object_now then present_risk_codes else cast(array[] as text []) end
+        case when is_object_now then present_risk_codes else cast(array[] as text[]) end
             as present_risk_codes,
         case
             when is_object_now
