@@ -6,6 +6,11 @@
 {% macro monitoring_rule_models() -%}
     {{ return([
         'int_monitoring__m01_low_income',
+        'int_monitoring__m02_medical_expense',
+        'int_monitoring__m03_schooling',
+        'int_monitoring__m04_unsafe_housing',
+        'int_monitoring__m05_disability_subsidy',
+        'int_monitoring__m06_relocated_unemployed',
         'int_monitoring__m07_labourer_died',
     ]) }}
 {%- endmacro %}
@@ -81,9 +86,14 @@
     from numbered
 {%- endmacro %}
 
-{#- Civil-affairs recipients who make an unregistered household 边缘易致贫户: 在保 低保 or 特困
-    on the check date, by normalised ID number. Empty until the dibao feed has a staging model. -#}
+{#- Civil-affairs recipients who make an unregistered household 边缘易致贫户: 在保 on the check
+    date (stg_dibao__recipients.is_active) with an assistance type of seed
+    policy_monitoring_codes near_line_assistance (低保 / 特困), by normalised ID number. -#}
 {% macro monitoring_near_line_recipients() -%}
-    select cast(null as text) as id_number
-    where false
+    select distinct recipients.id_number
+    from {{ ref('stg_dibao__recipients') }} as recipients
+    where
+        recipients.is_active
+        and recipients.id_number_valid
+        and recipients.assistance_type in {{ monitoring_codes('near_line_assistance') }}
 {%- endmacro %}

@@ -41,7 +41,7 @@ def walked(tmp_path_factory, admin_dsn):
     from fupin import warehouse
 
     root = tmp_path_factory.mktemp("walk")
-    synth = generate(
+    generate(
         root / "synth",
         counties=("520123",),
         start="2026-07",
@@ -53,9 +53,12 @@ def walked(tmp_path_factory, admin_dsn):
     warehouse.drop_database(admin_dsn, name)
     warehouse.ensure_database(admin_dsn, name)
     dsn = warehouse.with_database(admin_dsn, name)
+    warehouse.drop_database(admin_dsn, f"{name}_mz")
+    warehouse.ensure_database(admin_dsn, f"{name}_mz")
+    minzheng_dsn = warehouse.with_database(admin_dsn, f"{name}_mz")
     try:
         warehouse.upgrade(dsn)
-        world.land_everything(dsn, synth.landing_root)
+        world.land_everything(dsn, root / "synth", minzheng_dsn)
         steps = {}
         for as_of, thresholds in WALK:
             world.build(
@@ -97,6 +100,7 @@ def walked(tmp_path_factory, admin_dsn):
         yield steps, history, _planted(truth)
     finally:
         warehouse.drop_database(admin_dsn, name)
+        warehouse.drop_database(admin_dsn, f"{name}_mz")
 
 
 def _planted(truth) -> dict[str, str]:

@@ -33,19 +33,23 @@ def built(tmp_path_factory, admin_dsn):
     from fupin import warehouse
 
     root = tmp_path_factory.mktemp("planted")
-    synth = generate(root / "synth", counties=("520123",), seed=3, households_per_county=20)
+    generate(root / "synth", counties=("520123",), seed=3, households_per_county=20)
     truth = world.ground_truth(root / "synth")
     name = f"fupin_monitoring_planted_{root.name.replace('-', '_')[-20:]}"
     warehouse.drop_database(admin_dsn, name)
     warehouse.ensure_database(admin_dsn, name)
     dsn = warehouse.with_database(admin_dsn, name)
+    warehouse.drop_database(admin_dsn, f"{name}_mz")
+    warehouse.ensure_database(admin_dsn, f"{name}_mz")
+    minzheng_dsn = warehouse.with_database(admin_dsn, f"{name}_mz")
     try:
         warehouse.upgrade(dsn)
-        world.land_everything(dsn, synth.landing_root)
+        world.land_everything(dsn, root / "synth", minzheng_dsn)
         world.build(dsn, truth["as_of"], root / "dbt")
         yield dsn, truth
     finally:
         warehouse.drop_database(admin_dsn, name)
+        warehouse.drop_database(admin_dsn, f"{name}_mz")
 
 
 def _target(case) -> tuple[str, str]:
