@@ -16,7 +16,8 @@ import pytest
 
 from fupin.config import NationalConfig
 from fupin.exchange import protocol
-from fupin.exchange.push import push, reconcile
+from fupin.exchange.push import push
+from fupin.exchange.reconcile import reconcile
 from simulation.national import NationalSimulator, Window
 from simulation.synth import generate
 
