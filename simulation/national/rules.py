@@ -43,6 +43,8 @@ HEALTH = {"健康", "长期慢性病", "患有大病", "残疾"}
 LABOUR_SKILLS = {"普通劳动力", "技能劳动力", "弱劳动力或半劳动力", "丧失劳动力", "无劳动力"}
 OBJECT_TYPES = {"脱贫不稳定户", "边缘易致贫户", "突发严重困难户"}
 RISK_CODES = {f"M0{i}" for i in range(1, 8)}
+MONITORING_HOUSEHOLD = "监测户"  # household_kind of a new household found by monitoring
+REGISTRY_ONLY = ("attribute", "poverty_status")
 
 
 @dataclass(frozen=True)
@@ -127,9 +129,12 @@ def key_problem(entity: str, key: str) -> str | None:
 def data_problems(entity: str, key: str, data: Any, rules: RecordRules) -> list[str]:
     if not isinstance(data, dict):
         return ["data is missing or not an object"]
-    problems = [
-        f"required field {name} is missing" for name in rules.required if not data.get(name)
-    ]
+    required = rules.required
+    if entity == "household" and data.get("household_kind") == MONITORING_HOUSEHOLD:
+        # A monitoring object that was not a registered household (policy.md §2) is a new
+        # household without a registry attribute or 脱贫标志.
+        required = tuple(name for name in required if name not in REGISTRY_ONLY)
+    problems = [f"required field {name} is missing" for name in required if not data.get(name)]
     for name, allowed in rules.codes.items():
         value = data.get(name)
         if value not in (None, "") and str(value) not in allowed:

@@ -11,6 +11,10 @@ members as (
     select * from {{ ref('int_exchange__member_records') }}
 ),
 
+monitoring as (
+    select * from {{ ref('int_monitoring__object_records') }}
+),
+
 final as (
     select
         entity,
@@ -28,6 +32,15 @@ final as (
         problems,
         data
     from members
+    where not sendable
+    union all
+    select
+        entity,
+        record_key,
+        household_id,
+        problems,
+        data
+    from monitoring
     where not sendable
 )
 

@@ -1,7 +1,8 @@
 -- The standard household record for the national system (national-exchange.md: attribute,
 -- causes, size, incomes, flags, 脱贫标志/年度, village code) of every current household, and the
 -- reasons it cannot be sent (problems, empty = sendable). Field names are the warehouse's
--- (glossary.md); contact, bank and head-of-household personal data are not sent.
+-- (glossary.md); contact, bank and head-of-household personal data are not sent. New
+-- households of return-to-poverty monitoring (int_monitoring__household_records) are appended.
 with
 
 households as (
@@ -85,7 +86,7 @@ records as (
     from households_checked
 ),
 
-final as (
+registered_records as (
     select
         'household' as entity,
         household_id as record_key,
@@ -95,6 +96,29 @@ final as (
         problems,
         cardinality(problems) = 0 as sendable
     from records
+),
+
+final as (
+    select
+        entity,
+        record_key,
+        household_id,
+        data,
+        content_hash,
+        problems,
+        sendable
+    from registered_records
+    -- new households: monitoring objects that are not registered (reserved 户编号)
+    union all
+    select
+        entity,
+        record_key,
+        household_id,
+        data,
+        content_hash,
+        problems,
+        sendable
+    from {{ ref('int_monitoring__household_records') }}
 )
 
 select * from final
