@@ -24,6 +24,9 @@
 {% macro verification_rule_models() -%}
     {{ return([
         'int_verification__v01_state_payroll',
+        'int_verification__v05_dead_not_cancelled',
+        'int_verification__v06_duplicate_registration',
+        'int_verification__v09_false_exit',
         'int_verification__v10_identity',
     ]) }}
 {%- endmacro %}
