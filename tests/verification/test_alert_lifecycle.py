@@ -82,7 +82,7 @@ def test_rerun_keeps_ids_and_first_seen_and_a_fixed_case_closes(built):
         household_id,
         number,
         first_seen,
-        last_seen,
+        _last_seen,
         is_open,
         closed,
     ) in after.items():
