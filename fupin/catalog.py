@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+import datetime as dt
 import functools
 import re
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from pathlib import Path
 
 import yaml
@@ -51,6 +52,28 @@ class FileKind:
 
 
 @dataclass(frozen=True)
+class PullSpec:
+    """How a pulled source (transport rest or database) is asked for its changes."""
+
+    connector: str  # module under connectors/
+    source: str  # key under `sources:` in the configuration file
+    endpoint: str
+    paging: str  # page_token | offset | keyset
+    key: tuple[str, ...]
+    updated: str  # the change-time field: the watermark
+    page_size: int
+    overlap_seconds: float = 0
+    rate_limit_per_second: float | None = None
+    auth_header: str | None = None  # documentation of the credential's header, never a value
+    statement_timeout_ms: int | None = None
+    types: dict[str, str] = field(default_factory=dict)  # JSON type when not a string
+
+    @property
+    def overlap_delta(self) -> dt.timedelta:
+        return dt.timedelta(seconds=self.overlap_seconds)
+
+
+@dataclass(frozen=True)
 class Feed:
     name: str
     department: str
@@ -59,6 +82,7 @@ class Feed:
     schedule: str
     files: tuple[FileKind, ...]
     transport: str = "file"  # file | rest | database
+    pull: PullSpec | None = None  # for rest and database sources
 
     @property
     def tables(self) -> tuple[RawTable, ...]:
@@ -107,8 +131,11 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
                 reader=file.get("reader"),
                 tables=tuple(_table(t, s) for t, s in file["tables"].items()),
             )
-            for file in spec["files"]
+            for file in spec.get("files", ())
         )
+        pull = _pull(name, spec)
+        if pull is not None:
+            files = (_pull_kind(name, spec),)
         feeds[name] = Feed(
             name=name,
             department=spec["department"],
@@ -117,8 +144,35 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
             schedule=spec["schedule"],
             files=files,
             transport=spec.get("transport", "file"),
+            pull=pull,
         )
     return feeds
+
+
+PULL_KIND = "pull"
+
+
+def _pull(name: str, spec: dict) -> PullSpec | None:
+    transport = spec.get("transport", "file")
+    if transport == "file":
+        return None
+    if transport not in ("rest", "database") or "pull" not in spec:
+        raise ValueError(f"feeds.yml: feed {name}: transport {transport} needs a pull: section")
+    pull = dict(spec["pull"])
+    pull["key"] = tuple(pull["key"])
+    pull["types"] = dict(pull.get("types") or {})
+    return PullSpec(**pull)
+
+
+def _pull_kind(name: str, spec: dict) -> FileKind:
+    """A pulled source's raw tables, as the one 'kind' of its batches (ledger kind 'pull')."""
+    return FileKind(
+        feed=name,
+        kind=PULL_KIND,
+        pattern=f"{spec['transport']}:{name}",  # matches no delivered file
+        format=spec["transport"],
+        tables=tuple(_table(t, s) for t, s in spec["tables"].items()),
+    )
 
 
 def raw_tables() -> list[RawTable]:

@@ -90,3 +90,32 @@
             then (to_date({{ column }}, 'YYYY') + interval '1 year - 1 day')::date
     end)
 {%- endmacro %}
+
+{#- The first / last day of a quarter period 'YYYYQ' (relocation: banqian_{YYYYQ}), else NULL. -#}
+{% macro quarter_start(column) -%}
+    (case
+        when {{ column }} ~ '^[0-9]{4}[1-4]$'
+            then make_date(
+                substr({{ column }}, 1, 4)::integer, substr({{ column }}, 5, 1)::integer * 3 - 2, 1
+            )
+    end)
+{%- endmacro %}
+
+{% macro quarter_end(column) -%}
+    (({{ quarter_start(column) }} + interval '3 months - 1 day')::date)
+{%- endmacro %}
+
+{#- An ISO-8601 timestamp ('2026-08-29T08:00:00+08:00'); a value without a zone is read in the
+    session's zone; an impossible date or a non-timestamp is NULL. -#}
+{% macro parse_timestamp(column) -%}
+    (case
+        when btrim({{ column }}) ~ '^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?(Z|[+-][0-9]{2}(:?[0-9]{2})?)?$'
+            and {{ parse_date('substr(btrim(' ~ column ~ '), 1, 10)') }} is not null
+            then btrim({{ column }})::timestamptz
+    end)
+{%- endmacro %}
+
+{#- A unified social credit code (GB 32100) as the warehouse keys it: trimmed, upper-cased. -#}
+{% macro normalize_uscc(column) -%}
+    upper(nullif(btrim({{ column }}), ''))
+{%- endmacro %}

@@ -1,0 +1,23 @@
+-- 人社 as of the check date: the lines of the latest 所属期 whose month has begun on as_of. A
+-- month's file holds everyone insured that month, so a person absent from it is no longer
+-- insured (V08 reads 职工养老 参保缴费 and 月缴费基数 here).
+with
+
+insurance as (
+    select * from {{ ref('stg_renshe__insurance') }}
+),
+
+current_month as (
+    select max(contribution_month) as contribution_month
+    from insurance
+    where contribution_month <= {{ as_of_date() }}
+),
+
+final as (
+    select insurance.*
+    from insurance
+    inner join current_month
+        on insurance.contribution_month = current_month.contribution_month
+)
+
+select * from final  -- noqa: AM04
