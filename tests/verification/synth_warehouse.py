@@ -1,7 +1,9 @@
 """A warehouse built from the generator's synthetic county, as the platform builds it.
 
 The generator writes the deliveries and the ground truth for a check date; every file feed is
-landed and quality-checked (``fupin.pipeline.land_feed``), then dbt builds as of that date.
+landed and quality-checked (``fupin.pipeline.land_feed``), the pulled feeds (vehicle, business,
+dibao) are pulled from their simulators (``fupin.pipeline.pull_feed``; the civil-affairs table
+lives in schema ``minzheng`` of the same database), then dbt builds as of that date.
 """
 
 from __future__ import annotations
@@ -17,6 +19,7 @@ from fupin import pipeline, warehouse
 from fupin.catalog import load_catalog
 from fupin.config import Config, parse_config
 from fupin.dbt_runner import run_dbt
+from simulation.sources import simulated_sources
 from simulation.synth import generate
 
 COUNTY = "520123"
@@ -69,8 +72,12 @@ class SynthWarehouse:
 
 
 def file_feeds() -> list[str]:
-    """Every feed of the catalog that arrives as files (the pull feeds have no file kinds)."""
-    return [name for name, feed in load_catalog().items() if feed.files]
+    """Every feed of the catalog that arrives as files."""
+    return [name for name, feed in load_catalog().items() if feed.pull is None]
+
+
+def pulled_feeds() -> list[str]:
+    return [name for name, feed in load_catalog().items() if feed.pull is not None]
 
 
 def make_synth_warehouse(root: Path, dsn: str, as_of: str) -> SynthWarehouse:
@@ -86,6 +93,17 @@ def make_synth_warehouse(root: Path, dsn: str, as_of: str) -> SynthWarehouse:
     )
     built = SynthWarehouse(dsn, root / "synth", truth, config, root / "dbt")
     built.land()
+    with simulated_sources(root / "synth", dsn, failure_rate=0.0) as sources:
+        pulling = parse_config(
+            {
+                "province": "52",
+                "warehouse": {"dsn": dsn},
+                "landing": {"root": str(result.landing_root)},
+                "sources": sources.config(),
+            }
+        )
+        for feed in pulled_feeds():
+            pipeline.pull_feed(pulling, feed)
     return built
 
 
