@@ -5,16 +5,20 @@
 with
 
 aid as (
-    select * from {{ ref('stg_assistance__enterprise_aid') }}
-    where aid_date <= {{ as_of_date() }}
+    select
+        *,
+        -- 帮扶日期, else the file's month (a row without a date still counts in its month)
+        coalesce(aid_date, aid_month) as aid_day
+    from {{ ref('stg_assistance__enterprise_aid') }}
+    where coalesce(aid_date, aid_month) <= {{ as_of_date() }}
 ),
 
 final as (
     select
-        md5(uscc || '|' || target_type || '|' || target_code || '|' || to_char(aid_date, 'YYYY-MM'))
+        md5(uscc || '|' || target_type || '|' || target_code || '|' || to_char(aid_day, 'YYYY-MM'))
             as aid_key,
         uscc,
-        (array_agg(enterprise_name order by aid_date desc, source_row desc))[1]
+        (array_agg(enterprise_name order by aid_day desc, source_row desc))[1]
             as enterprise_name,
         target_type,
         target_code,
@@ -24,7 +28,7 @@ final as (
         sum(amount) as amount,
         sum(beneficiaries)::integer as beneficiaries,
         count(*)::integer as aid_records,
-        to_char(aid_date, 'YYYY-MM') as aid_month,
+        to_char(aid_day, 'YYYY-MM') as aid_month,
         jsonb_agg(
             jsonb_build_object(
                 'batch_id', batch_id, 'source_file', source_file, 'source_row', source_row
@@ -32,8 +36,8 @@ final as (
             order by batch_id, source_row
         ) as sources
     from aid
-    where uscc is not null and target_code is not null and aid_date is not null
-    group by uscc, target_type, target_code, to_char(aid_date, 'YYYY-MM')
+    where uscc is not null and target_code is not null
+    group by uscc, target_type, target_code, to_char(aid_day, 'YYYY-MM')
 )
 
 select * from final
