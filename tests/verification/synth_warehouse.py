@@ -49,10 +49,15 @@ class SynthWarehouse:
     def dbt_vars(self, **extra: Any) -> dict[str, Any]:
         return {**self.config.dbt_vars(), "as_of": self.as_of, **extra}
 
-    def build(self, **extra_vars: Any) -> None:
+    def build(self, *exclude: str, **extra_vars: Any) -> None:
         run_dbt(
             self.dsn,
-            ["build", "--exclude-resource-type", "unit_test"],
+            [
+                "build",
+                "--exclude-resource-type",
+                "unit_test",
+                *(["--exclude", *exclude] if exclude else []),
+            ],
             self.dbt_vars(**extra_vars),
             work_dir=self.work_dir,
         )
