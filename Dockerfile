@@ -15,8 +15,9 @@ RUN pip install --no-cache-dir -e . "apache-airflow==3.3.2" "apache-airflow-prov
 COPY --chown=airflow:root dags ./dags
 COPY --chown=airflow:root dbt_project ./dbt_project
 COPY --chown=airflow:root expectations ./expectations
-# Parse the dbt project at build time so that workers start with a manifest.
-RUN cd dbt_project && dbt parse --profiles-dir . --target-path /opt/fupin/dbt_project/target || true
+# Parse the dbt project at build time so that workers start with a manifest; a project that
+# does not parse fails the build (parse does not connect: the profile's defaults suffice).
+RUN cd dbt_project && dbt parse --profiles-dir . --target-path /opt/fupin/dbt_project/target
 
 ENV AIRFLOW__CORE__DAGS_FOLDER=/opt/fupin/dags \
     FUPIN_CONFIG=/opt/fupin/config/fupin.yml

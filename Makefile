@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo test lint bench clean
+.PHONY: venv demo airflow docs test lint bench fuzz clean
 
 venv: $(STAMP)
 
@@ -17,7 +17,16 @@ $(STAMP): pyproject.toml
 demo: venv
 	$(BIN)/python -m simulation.demo
 
-test: venv
+# A local Airflow (standalone) with fupin's DAGs: prints the UI address and login; Ctrl-C stops.
+airflow: venv
+	$(BIN)/python -m simulation.local_airflow
+
+# The dbt docs site of the demo's warehouse (or FUPIN_CONFIG's), served on 127.0.0.1:8081.
+docs: venv
+	$(BIN)/fupin docs --config $${FUPIN_CONFIG:-var/demo/fupin.yml} --serve
+
+# CI runs `make test`: lint first, so that a lint error fails the build.
+test: venv lint
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # sqlfluff's dbt templater compiles the project: it needs a reachable database (FUPIN_DBT_*,
@@ -30,6 +39,10 @@ lint: venv
 
 bench: venv
 	$(BIN)/python -m bench
+
+# Hostile deliveries: >= 10,000 mutated files of every file feed through landing and checks.
+fuzz: venv
+	$(BIN)/python bench/fuzz_landing.py --deliveries 10000
 
 clean:
 	rm -rf $(VENV) var

@@ -29,6 +29,8 @@ class RawTable:
     key_columns: tuple[str, ...]
     sheet: str | None = None
     header_search_rows: int = 1
+    # Without these a delivery is held for the steward, not applied.
+    required_columns: tuple[str, ...] = ()
 
     @property
     def qualified(self) -> str:
@@ -45,6 +47,9 @@ class FileKind:
     encoding: str = "utf-8"
     compression: str | None = None
     reader: str | None = None  # a quirk module under connectors/, else chosen by format
+    # A delivery that replaces the previous one (full/snapshot) with fewer rows than this share
+    # of the previous delivery of the same kind is held for the steward (None: no guard).
+    min_rows_vs_previous: float | None = None
 
     @functools.cached_property
     def regex(self) -> re.Pattern[str]:
@@ -112,6 +117,7 @@ def _table(name: str, spec: dict) -> RawTable:
         key_columns=tuple(spec.get("key_columns", ())),
         sheet=spec.get("sheet"),
         header_search_rows=spec.get("header_search_rows", 1),
+        required_columns=tuple(spec.get("required_columns", ())),
     )
 
 
@@ -129,6 +135,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
                 encoding=file.get("encoding", "utf-8"),
                 compression=file.get("compression"),
                 reader=file.get("reader"),
+                min_rows_vs_previous=file.get("min_rows_vs_previous"),
                 tables=tuple(_table(t, s) for t, s in file["tables"].items()),
             )
             for file in spec.get("files", ())

@@ -10,10 +10,19 @@ from __future__ import annotations
 import os
 import re
 from pathlib import Path
-from typing import Any
+from typing import Annotated, Any
 
+import psycopg2.extensions
 import yaml
-from pydantic import BaseModel, ConfigDict, Field, SecretStr, ValidationError, field_validator
+from pydantic import (
+    AfterValidator,
+    BaseModel,
+    BeforeValidator,
+    ConfigDict,
+    SecretStr,
+    ValidationError,
+)
+from sqlalchemy.engine import URL
 
 ENV_REFERENCE = re.compile(r"\$\{([A-Za-z_][A-Za-z0-9_]*)\}")
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
@@ -27,10 +36,86 @@ class _Strict(BaseModel):
     model_config = ConfigDict(extra="forbid", frozen=True)
 
 
+def dsn_to_uri(dsn: str) -> str:
+    """Any DSN libpq accepts (URI or ``key=value`` form) as a ``postgresql://`` URI.
+
+    Parsed by libpq itself (``psycopg2.extensions.parse_dsn``): what passes here is what the
+    server connection will see. The URI form is what SQLAlchemy, Alembic and GX expect.
+    """
+    try:
+        params = psycopg2.extensions.parse_dsn(dsn)
+    except psycopg2.ProgrammingError:
+        # libpq's message quotes the text, which may hold a password: not repeated here.
+        raise ValueError(
+            "not a PostgreSQL connection string; expected postgresql://user:password@host:5432/"
+            "dbname or libpq's key=value form (host=... dbname=... user=...)"
+        ) from None
+    if not params:
+        raise ValueError("empty; omit the key instead (warehouse: the embedded PostgreSQL)")
+    host = params.pop("host", None)
+    port = params.pop("port", None)
+    socket = host is not None and host.startswith("/")
+    if socket:  # a unix-socket folder goes in the query, as libpq's URIs write it
+        params["host"] = host
+        if port:
+            params["port"] = port
+    url = URL.create(
+        "postgresql",
+        username=params.pop("user", None),
+        password=params.pop("password", None),
+        host=None if socket else host,
+        port=None if socket or not port else int(port),
+        database=params.pop("dbname", None),
+        query=params,
+    )
+    return url.render_as_string(hide_password=False)
+
+
+def _non_empty(value: SecretStr) -> SecretStr:
+    if not value.get_secret_value().strip():
+        raise ValueError("empty; a secret must have a value (check the environment variable)")
+    return value
+
+
+def _dsn(value: SecretStr) -> SecretStr:
+    return SecretStr(dsn_to_uri(_non_empty(value).get_secret_value()))
+
+
+def _http_url(value: str) -> str:
+    if not re.match(r"^https?://[^\s/]+", value):
+        raise ValueError(f"expected an http:// or https:// address, got {value!r}")
+    return value
+
+
+def _digits(count: int, what: str, example: str):
+    def check(value: Any) -> str:
+        # YAML reads 52 as a number; 052 or 520 would silently be another code.
+        text = str(value) if isinstance(value, int) and not isinstance(value, bool) else value
+        if not isinstance(text, str) or not re.fullmatch(rf"\d{{{count}}}", text):
+            raise ValueError(
+                f'expected the {count}-digit {what} in quotes, e.g. "{example}" (got {value!r})'
+            )
+        return text
+
+    return check
+
+
+Secret = Annotated[SecretStr, AfterValidator(_non_empty)]
+Dsn = Annotated[SecretStr, AfterValidator(_dsn)]
+HttpUrl = Annotated[str, AfterValidator(_http_url)]
+ProvinceCode = Annotated[str, BeforeValidator(_digits(2, "province code", "52"))]
+SenderId = Annotated[str, BeforeValidator(_digits(6, "sender id", "520000"))]
+
+
 class WarehouseConfig(_Strict):
     # None: an embedded PostgreSQL (pgserver) under data_dir.
-    dsn: SecretStr | None = None
+    dsn: Dsn | None = None
     data_dir: Path = PROJECT_ROOT / "var" / "warehouse"
+    # Optional separate logins per stage; absent: the admin DSN acting as the stage's role
+    # (fupin.privacy.stages).
+    loader_dsn: SecretStr | None = None
+    builder_dsn: SecretStr | None = None
+    pusher_dsn: SecretStr | None = None
 
 
 class LandingConfig(_Strict):
@@ -38,17 +123,17 @@ class LandingConfig(_Strict):
 
 
 class VehicleSource(_Strict):
-    base_url: str
-    token: SecretStr
+    base_url: HttpUrl
+    token: Secret
 
 
 class BusinessSource(_Strict):
-    base_url: str
-    api_key: SecretStr
+    base_url: HttpUrl
+    api_key: Secret
 
 
 class DibaoSource(_Strict):
-    dsn: SecretStr
+    dsn: Dsn
 
 
 class SourcesConfig(_Strict):
@@ -58,9 +143,9 @@ class SourcesConfig(_Strict):
 
 
 class NationalConfig(_Strict):
-    base_url: str
-    sender_id: str = Field(pattern=r"^\d{6}$")
-    secret: SecretStr
+    base_url: HttpUrl
+    sender_id: SenderId
+    secret: Secret
 
 
 class PolicyConfig(_Strict):
@@ -76,19 +161,32 @@ class AirflowConfig(_Strict):
     home: Path = PROJECT_ROOT / "var" / "airflow"
 
 
+class NotificationsConfig(_Strict):
+    """Where stewards' notices go besides the outbox file (reports/notifications.jsonl)."""
+
+    # A chat or mail gateway that takes a JSON POST {steward, subject, text}; None: file only.
+    webhook_url: HttpUrl | None = None
+
+
 class Config(_Strict):
-    province: str = Field(pattern=r"^\d{2}$")
+    province: ProvinceCode
     warehouse: WarehouseConfig = WarehouseConfig()
     landing: LandingConfig
     sources: SourcesConfig = SourcesConfig()
     national: NationalConfig | None = None
     policy: PolicyConfig = PolicyConfig()
     airflow: AirflowConfig = AirflowConfig()
+    notifications: NotificationsConfig = NotificationsConfig()
 
-    @field_validator("province", mode="before")
-    @classmethod
-    def _province_as_text(cls, value: Any) -> Any:
-        return str(value) if isinstance(value, int) else value
+    @property
+    def reports_dir(self) -> Path:
+        """Per-run reports and the stewards' notification outbox, beside the Airflow home."""
+        return self.airflow.home.parent / "reports"
+
+    @property
+    def dbt_runs_dir(self) -> Path:
+        """One folder per dbt run: target/ (manifest, run results) and logs/dbt.log."""
+        return self.airflow.home.parent / "dbt-runs"
 
     def dbt_vars(self) -> dict[str, Any]:
         return {
@@ -118,17 +216,31 @@ def _expand_env(value: Any, path: str) -> Any:
     return value
 
 
+_MESSAGES = {
+    "extra_forbidden": "unknown key (not ignored: check its spelling and place)",
+    "missing": "required key is missing",
+    "model_type": "expected a mapping of keys",
+    "model_attributes_type": "expected a mapping of keys",
+    "dict_type": "expected a mapping of keys",
+    "string_type": "expected text",
+    "float_parsing": "expected a number",
+    "int_parsing": "expected a whole number",
+    "bool_parsing": "expected true or false",
+    "path_type": "expected a path",
+}
+
+
 def _describe(error: ValidationError, source: str) -> str:
-    lines = [f"invalid configuration in {source}:"]
+    """One line per problem: ``<file>: <key>: <what is expected>`` (not pydantic's text)."""
+    lines = []
     for item in error.errors():
-        key = ".".join(str(part) for part in item["loc"]) or "(top level)"
-        if item["type"] == "extra_forbidden":
-            message = "unknown key (not ignored: check its spelling and place)"
-        elif item["type"] == "missing":
-            message = "required key is missing"
+        # Skip the function-wrapper parts pydantic adds to locations of annotated types.
+        key = ".".join(str(p) for p in item["loc"] if "[" not in str(p)) or "(top level)"
+        if item["type"] == "value_error":
+            message = str(item["ctx"]["error"])
         else:
-            message = item["msg"]
-        lines.append(f"  {key}: {message}")
+            message = _MESSAGES.get(item["type"], item["msg"])
+        lines.append(f"{source}: {key}: {message}")
     return "\n".join(lines)
 
 
@@ -167,3 +279,14 @@ def load_config(path: str | os.PathLike[str] | None = None) -> Config:
     base = file.resolve().parent
     landing = LandingConfig(root=(base / config.landing.root).resolve())
     return config.model_copy(update={"landing": landing})
+
+
+def check_landing_root(config: Config) -> Path:
+    """The landing root must exist: a typo there would otherwise look like "nothing delivered"."""
+    root = config.landing.root
+    if not root.is_dir():
+        raise ConfigError(
+            f"landing.root: {root} is not a folder (expected the folder the departments "
+            "deliver into, with one sub-folder per feed)"
+        )
+    return root

@@ -11,18 +11,17 @@ before anything imports ``airflow``; this module imports it only inside function
 
 from __future__ import annotations
 
-import csv
 import datetime as dt
 import json
 import logging
 import os
 from dataclasses import dataclass, field
 from pathlib import Path
-from typing import Any
+from typing import Any, Protocol
 
 from fupin import warehouse
 from fupin.catalog import load_catalog
-from fupin.config import PROJECT_ROOT, Config, load_config
+from fupin.config import PROJECT_ROOT, Config, check_landing_root, load_config
 
 log = logging.getLogger(__name__)
 DAGS_FOLDER = PROJECT_ROOT / "dags"
@@ -34,21 +33,24 @@ class CycleError(RuntimeError):
 
 @dataclass
 class CycleReport:
+    """What the exchange DAG's report task wrote (cycle.json), read back for the terminal."""
+
     as_of: dt.date
-    runs: dict[str, dict[str, Any]] = field(default_factory=dict)  # dag_id -> task results
-    alerts: dict[str, int] = field(default_factory=dict)
-    quarantine_open: dict[str, int] = field(default_factory=dict)
+    summary: dict[str, Any] = field(default_factory=dict)
     report_dir: Path | None = None
 
+    @property
+    def alerts(self) -> dict[str, int]:
+        return self.summary.get("alerts_open", {})
+
     def feed_results(self) -> dict[str, dict[str, Any]]:
-        return {
-            dag_id.removeprefix("feed_"): next(iter(results.values()), {})
-            for dag_id, results in self.runs.items()
-            if dag_id.startswith("feed_")
-        }
+        return self.summary.get("feeds", {})
 
     def push_result(self) -> dict[str, Any]:
-        return next(iter(self.runs.get("national_exchange", {}).values()), {})
+        return self.summary.get("national_push") or {}
+
+    def failed_files(self) -> int:
+        return sum(len(r.get("failed") or []) for r in self.feed_results().values())
 
     def render(self) -> str:
         lines = [f"fupin cycle as of {self.as_of}", "", "feed        landed rows  quarantined"]
@@ -65,6 +67,11 @@ class CycleReport:
         )
         push = self.push_result()
         lines.append(f"national push: {push.get('summary', push.get('reason', 'not run'))}")
+        if self.failed_files():
+            lines.append(
+                f"{self.failed_files()} delivery file(s) failed to land: flagged on their feed "
+                "DAG runs, stewards notified"
+            )
         if self.report_dir:
             lines.append(f"reports: {self.report_dir}")
         return "\n".join(lines)
@@ -115,69 +122,44 @@ def _task_results(dag_id: str, run_id: str) -> dict[str, Any]:
         return {row.task_id: XComModel.deserialize_value(row) for row in rows}
 
 
-def run_cycle(config_path: Path, as_of: dt.date) -> CycleReport:
+class CycleObserver(Protocol):
+    """Told when each DAG of the cycle starts and ends (the demo's progress lines)."""
+
+    def started(self, dag_id: str) -> None: ...
+
+    def finished(self, dag_id: str, results: dict[str, Any]) -> None: ...
+
+
+def run_cycle(
+    config_path: Path, as_of: dt.date, observer: CycleObserver | None = None
+) -> CycleReport:
     config = load_config(config_path)
+    check_landing_root(config)
     prepare_airflow(config, config_path)
-    dsn = warehouse.resolve_dsn(config)
-    warehouse.upgrade(dsn)
+    warehouse.upgrade(warehouse.resolve_dsn(config))
     _ensure_airflow_db()
     dags = load_dags()
-    report = CycleReport(as_of)
+    # One folder for all runs of this cycle: reports/<as-of>/cycle_<UTC time>/.
+    run = "cycle_" + dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%SZ")
+    conf = {"as_of": as_of.isoformat(), "report_run": run}
+    results: dict[str, dict[str, Any]] = {}
     for dag_id in cycle_order():
         dag = dags[dag_id]
         for task in dag.tasks:
             # An operator running the cycle wants the error now; scheduled runs keep retrying.
             task.retries = 0
-        run = dag.test(run_conf={"as_of": as_of.isoformat()})
-        state = str(getattr(run.state, "value", run.state))
+        if observer:
+            observer.started(dag_id)
+        dag_run = dag.test(run_conf=conf)
+        state = str(getattr(dag_run.state, "value", dag_run.state))
         if state != "success":
-            failed = [ti.task_id for ti in run.get_task_instances() if str(ti.state) != "success"]
+            failed = [
+                ti.task_id for ti in dag_run.get_task_instances() if str(ti.state) != "success"
+            ]
             raise CycleError(f"DAG {dag_id} ended {state} (tasks not successful: {failed})")
-        report.runs[dag_id] = _task_results(dag_id, run.run_id)
-    _collect_findings(dsn, report)
-    report.report_dir = write_reports(dsn, config, report)
-    return report
-
-
-def _collect_findings(dsn: str, report: CycleReport) -> None:
-    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute("select to_regclass('marts.verification_alert') is not null")
-        if cur.fetchone()[0]:
-            cur.execute(
-                "select rule_code, count(*) from marts.verification_alert where is_open"
-                " group by rule_code"
-            )
-            report.alerts = dict(cur.fetchall())
-        cur.execute("select feed, count(*) from ops.quarantine where status = 'open' group by feed")
-        report.quarantine_open = dict(cur.fetchall())
-
-
-def write_reports(dsn: str, config: Config, report: CycleReport) -> Path:
-    """The cycle summary (JSON) and, per feed, the open quarantine its steward has to fix."""
-    folder = config.airflow.home.parent / "reports" / report.as_of.isoformat()
-    folder.mkdir(parents=True, exist_ok=True)
-    summary = {
-        "as_of": report.as_of.isoformat(),
-        "feeds": report.feed_results(),
-        "alerts_open": report.alerts,
-        "quarantine_open": report.quarantine_open,
-        "national_push": report.push_result(),
-    }
-    (folder / "cycle.json").write_text(
-        json.dumps(summary, ensure_ascii=False, indent=2, default=str), encoding="utf-8"
-    )
-    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
-        for feed in load_catalog():
-            cur.execute(
-                "select source_file, source_row, field, value, reason, batch_id, quarantined_at"
-                " from ops.quarantine where feed = %s and status = 'open'"
-                " order by source_file, source_row",
-                (feed,),
-            )
-            with open(
-                folder / f"quarantine_{feed}.csv", "w", encoding="utf-8-sig", newline=""
-            ) as f:
-                writer = csv.writer(f)
-                writer.writerow([d.name for d in cur.description])
-                writer.writerows(cur.fetchall())
-    return folder
+        results[dag_id] = _task_results(dag_id, dag_run.run_id)
+        if observer:
+            observer.finished(dag_id, results[dag_id])
+    folder = Path(results["national_exchange"]["write_cycle_report"])
+    summary = json.loads((folder / "cycle.json").read_text(encoding="utf-8"))
+    return CycleReport(as_of, summary, folder)

@@ -1,6 +1,12 @@
 """Run the warehouse's dbt project (``dbt_project/``) in-process against one database.
 
-The platform's Airflow task and the tests call :func:`run_dbt`. dbt reads its connection from
+The platform's Airflow task and the tests call :func:`run_dbt`. dbt's own console output is
+not printed: its messages go to the ``fupin.dbt`` logger (so an Airflow task log shows them and
+a terminal does not) and in full to ``logs/dbt.log`` of the run's folder. With ``keep_in``
+each run gets its own folder there, ``<UTC time>_<command>/`` with ``target/manifest.json``,
+``run_results.json`` and ``logs/dbt.log``, kept for docs, lineage and observability tools.
+
+dbt reads its connection from
 the ``FUPIN_DBT_*`` environment variables named in ``dbt_project/profiles.yml``; they are set
 from the DSN for the duration of the call. dbt's runner is not thread-safe (and the variables
 are process-wide), so calls in one process are serialised by a lock; separate processes
@@ -10,7 +16,9 @@ not collide inside the project directory.
 
 from __future__ import annotations
 
+import datetime as dt
 import json
+import logging
 import os
 import tempfile
 import threading
@@ -20,12 +28,16 @@ from pathlib import Path
 from typing import Any
 
 from dbt.cli.main import dbtRunner, dbtRunnerResult
+from dbt_common.events.base_types import EventMsg
 
+from fupin.privacy.stages import role_of
 from fupin.warehouse import parse_dsn
 
 PROJECT_DIR = Path(__file__).resolve().parent.parent / "dbt_project"
 FAILED_STATUSES = {"error", "fail", "runtime error"}
 _LOCK = threading.Lock()
+log = logging.getLogger("fupin.dbt")
+_LEVELS = {"info": logging.INFO, "warn": logging.WARNING, "error": logging.ERROR}
 
 
 class DbtRunError(RuntimeError):
@@ -46,6 +58,8 @@ def connection_env(dsn: str) -> dict[str, str]:
         "FUPIN_DBT_USER": parts.user,
         "FUPIN_DBT_PASSWORD": parts.password,
         "FUPIN_DBT_DBNAME": parts.dbname,
+        # the stage's role when the DSN switches to one (fupin.privacy.stages)
+        "FUPIN_DBT_ROLE": role_of(dsn) or "",
     }
 
 
@@ -70,15 +84,18 @@ def run_dbt(
     *,
     project_dir: Path = PROJECT_DIR,
     work_dir: Path | None = None,
+    keep_in: Path | None = None,
 ) -> dbtRunnerResult:
     """Run ``dbt <args>`` (e.g. ``["build"]``) against the database of ``dsn`` with ``vars``.
 
-    ``work_dir`` receives dbt's ``target/`` and ``logs/``; by default a temporary folder that
-    is removed afterwards. Raises :class:`DbtRunError` naming the failing nodes when dbt does
-    not succeed.
+    ``work_dir`` receives dbt's ``target/`` and ``logs/``; ``keep_in`` a new folder per run
+    under it (see the module doc); by default a temporary folder removed afterwards. Raises
+    :class:`DbtRunError` naming the failing nodes and the log file when dbt does not succeed.
     """
     if not args:
         raise ValueError("run_dbt needs a dbt command, e.g. ['build']")
+    if work_dir is None and keep_in is not None:
+        work_dir = run_folder(keep_in, args[0])
     with _LOCK, _work_dir(work_dir) as folder:
         command = [
             *args,
@@ -90,15 +107,37 @@ def run_dbt(
             str(folder / "target"),
             "--log-path",
             str(folder / "logs"),
+            "--quiet",  # the console: our logger has dbt's messages (see _forward)
+            "--no-use-colors",
+            "--no-use-colors-file",
+            "--log-level-file",
+            "info",
         ]
         if vars:
             command += ["--vars", json.dumps(dict(vars), ensure_ascii=False, default=str)]
         with _environment(connection_env(dsn)):
-            result = dbtRunner().invoke(command)
+            result = dbtRunner(callbacks=[_forward]).invoke(command)
+        log_file = folder / "logs" / "dbt.log"
     if not result.success:
         failures = failing_nodes(result)
-        raise DbtRunError(_describe(args, result, failures), result, failures)
+        kept = f"\n  dbt's log: {log_file}" if work_dir is not None else ""
+        raise DbtRunError(_describe(args, result, failures) + kept, result, failures)
     return result
+
+
+def run_folder(root: Path, command: str) -> Path:
+    """A new folder for one run's artifacts: ``<root>/<UTC time>_<command>`` (sortable)."""
+    stamp = dt.datetime.now(dt.UTC).strftime("%Y%m%dT%H%M%S.%fZ")
+    folder = root / f"{stamp}_{command}_{os.getpid()}"
+    folder.mkdir(parents=True, exist_ok=False)
+    return folder
+
+
+def _forward(event: EventMsg) -> None:
+    """dbt's console lines (info and above) to the ``fupin.dbt`` logger."""
+    level = _LEVELS.get(event.info.level)
+    if level is not None and event.info.msg and log.isEnabledFor(level):
+        log.log(level, "%s", event.info.msg)
 
 
 @contextmanager

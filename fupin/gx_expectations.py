@@ -10,7 +10,8 @@ a row staging can parse:
 - ``expect_column_values_to_be_valid_date``: a real calendar date in the feed's format
   (``YYYY-MM-DD``, ``YYYYMMDD``, ``YYYYMM`` or an ISO-8601 timestamp); 2026-02-31 fails;
 - ``expect_column_values_to_be_valid_uscc``: a GB 32100 unified social credit code with the
-  right check character (python-stdnum's ``cn.uscc`` wrongly requires 8 leading digits);
+  right check character, with ``ops.uscc_is_valid`` (python-stdnum's ``cn.uscc`` wrongly
+  requires 8 leading digits; ``fupin.uscc`` is the Python twin);
 - ``expect_column_values_to_match_character_of``: the value equals one character of another
   column (残疾类别 / 残疾等级 against the certificate number).
 
@@ -28,11 +29,6 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-# GB 32100: 18 characters of this alphabet (no I, O, Z, S, V); the 18th is the check character
-# over the first 17 with weights 3^i mod 31.
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-
 # Per date format: the full-value regex and the 1-based positions of year, month and day
 # (day None: the first of the month).
 DATE_FORMATS = {
@@ -47,19 +43,6 @@ DATE_FORMATS = {
         9,
     ),
 }
-
-
-def uscc_check_character(first17: str) -> str:
-    """The GB 32100 check character of the first 17 characters (Python twin of the SQL)."""
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total % 31) % 31]
-
-
-def uscc_is_valid(value: str | None) -> bool:
-    code = (value or "").strip().upper()
-    if len(code) != 18 or any(c not in USCC_ALPHABET for c in code):
-        return False
-    return code[17] == uscc_check_character(code[:17])
 
 
 def _integer(text):
@@ -88,20 +71,6 @@ def date_condition(column, date_format: str):
                 else_=sa.false(),
             ),
         ),
-        else_=sa.false(),
-    )
-
-
-def uscc_condition(column):
-    """SQL: a GB 32100 credit code (upper-cased, trimmed) with the right check character."""
-    code = sa.func.upper(sa.func.btrim(column))
-    total = sum(
-        (sa.func.strpos(USCC_ALPHABET, sa.func.substr(code, i + 1, 1)) - 1) * weight
-        for i, weight in enumerate(USCC_WEIGHTS)
-    )
-    check = sa.func.substr(USCC_ALPHABET, (31 - total % 31) % 31 + 1, 1)
-    return sa.case(
-        (code.op("~")(f"^[{USCC_ALPHABET}]{{18}}$"), sa.func.substr(code, 18, 1) == check),
         else_=sa.false(),
     )
 
@@ -162,7 +131,8 @@ class ColumnValuesValidUscc(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column, **kwargs):
-        return uscc_condition(column)
+        # ops.uscc_is_valid (migration 0004) is the SQL twin of fupin.uscc, tested equal.
+        return sa.func.ops.uscc_is_valid(sa.func.btrim(column))
 
 
 class ExpectColumnValuesToBeValidUscc(ColumnMapExpectation):

@@ -1,4 +1,4 @@
-"""ID numbers (GB 11643 公民身份号码) and unified social credit codes (GB 32100).
+"""ID numbers (GB 11643 公民身份号码); credit codes (GB 32100) are in ``fupin.uscc``.
 
 Written once, used by the connectors, the quality checks, the generator and the exchange.
 The warehouse has the same logic as SQL functions (``ops.normalize_id_number`` and
@@ -11,14 +11,6 @@ from __future__ import annotations
 import datetime as dt
 
 from stdnum.cn import ric
-
-# GB 32100 alphabet (no I, O, Z, S, V) and weights; stdnum.cn.uscc has the same numbers
-# but refuses codes whose first 8 characters are not digits (e.g. N-prefixed collectives).
-USCC_ALPHABET = "0123456789ABCDEFGHJKLMNPQRTUWXY"
-_USCC_WEIGHTS = (1, 3, 9, 27, 19, 26, 16, 17, 20, 29, 25, 13, 8, 24, 10, 30, 28)
-# GB 32100 registering authorities: 1-9, A (military), N (agriculture: village
-# collectives, cooperatives), Y (other).
-_USCC_AUTHORITIES = "123456789ANY"
 
 
 def id_check_digit(first17: str) -> str:
@@ -81,28 +73,3 @@ def birth_date_of(id_number: str) -> dt.date:
 def sex_of(id_number: str) -> str:
     """GB/T 2261.1 code: 1 male, 2 female (odd/even 17th digit)."""
     return "1" if int(id_number[16]) % 2 else "2"
-
-
-def uscc_check_char(first17: str) -> str:
-    total = sum(USCC_ALPHABET.index(c) * w for c, w in zip(first17, _USCC_WEIGHTS, strict=True))
-    return USCC_ALPHABET[(31 - total) % 31]
-
-
-def uscc_problem(value: object) -> str | None:
-    """Why a unified social credit code is invalid, or None when it is valid."""
-    code = str(value or "").strip().upper()
-    if len(code) != 18:
-        return f"credit code has {len(code)} characters, expected 18"
-    if any(c not in USCC_ALPHABET for c in code):
-        return "credit code has a character outside the GB 32100 alphabet"
-    if code[0] not in _USCC_AUTHORITIES:
-        return f"credit code starts with an unknown registering authority {code[0]}"
-    if not code[2:8].isdigit():
-        return "credit code region part (characters 3-8) is not a division code"
-    if code[17] != uscc_check_char(code[:17]):
-        return f"credit code check character is wrong (expected {uscc_check_char(code[:17])})"
-    return None
-
-
-def is_valid_uscc(value: object) -> bool:
-    return uscc_problem(value) is None

@@ -14,6 +14,8 @@ from typing import Any
 
 from fupin import landing, quality, warehouse
 from fupin.config import Config
+from fupin.privacy.redact import redact
+from fupin.privacy.stages import stage_dsn
 
 log = logging.getLogger(__name__)
 BUILD_WATERMARK = "warehouse_build"
@@ -29,20 +31,29 @@ def as_of_date(value: str | dt.date | None, fallback: dt.date) -> dt.date:
 
 def land_feed(config: Config, feed: str) -> dict[str, Any]:
     """Land every new complete delivery of a file-drop feed and check its quality."""
-    dsn = warehouse.resolve_dsn(config)
+    dsn = stage_dsn(config, warehouse.resolve_dsn(config), "loader")
     with warehouse.connect(dsn) as conn:
         run = landing.land_pending(conn, config.landing.root, feed)
-        checks = quality.check_batches(conn, dsn, run.batches("landed", "superseded"))
+        # Driven by the ledger, not by this run: batches a crash left unchecked are checked too.
+        checks = quality.check_unchecked(conn, dsn, feed)
     summary = {
         "feed": feed,
         "landed": run.batches("landed", "superseded"),
         "resends": run.batches("resend"),
         "failed": [
-            {"file": r.source_file, "error": r.message}
+            {"file": r.source_file, "error": redact(r.message or "")}
             for r in run.results
             if r.outcome == "failed"
         ],
+        "held": [
+            {"file": r.source_file, "batch": r.batch_id, "reason": r.message}
+            for r in run.results
+            if r.outcome == "held"
+        ],
         "incomplete": run.incomplete,
+        "unrecognised": [{"file": u.source_file, "reason": u.reason} for u in run.unrecognised],
+        "checked": [c.batch_id for c in checks],
+        "landing_findings": sum(r.findings for r in run.results),
         "rows_received": sum(sum(r.rows.values()) for r in run.results),
         "rows_quarantined": sum(c.rows_quarantined for c in checks),
         "rows_fixed": sum(c.rows_fixed for c in checks),
@@ -61,7 +72,6 @@ def pull_feed(
     instead of the watermark; versions already landed are skipped. A source missing from the
     configuration is skipped with a reason, not an error (a deployment may not have it yet).
     """
-    import fupin.gx_uscc  # noqa: F401  (registers the credit-code expectation with GX)
     from fupin.catalog import load_catalog
     from fupin.pulls.runner import run_pull
 
@@ -92,14 +102,15 @@ def pull_feed(
     summary.update(
         landed=result.batches,
         failed=[{"file": spec.pull.endpoint, "error": result.error}] if result.error else [],
-        rows_received=result.landed,
+        rows_received=result.rows_landed,
         rows_quarantined=sum(c.rows_quarantined for c in checks),
         schema_drift=[
             f"{spec.tables[0].name}: added {name}" for name in sorted(result.unknown_fields)
         ],
         pull={
+            "landed": result.landed,
             "pages": result.pages,
-            "records": result.records,
+            "returned": result.records,
             "skipped": result.skipped,
             "requests": result.requests,
             "retries": result.retries,
@@ -125,7 +136,7 @@ def build_warehouse(config: Config, as_of: dt.date, *, force: bool = False) -> d
     """``dbt build`` as of the check date; skipped when nothing landed since the last build."""
     from fupin.dbt_runner import run_dbt
 
-    dsn = warehouse.resolve_dsn(config)
+    dsn = stage_dsn(config, warehouse.resolve_dsn(config), "builder")
     with warehouse.connect(dsn) as conn:
         state = f"{as_of.isoformat()}@{_build_state(conn)}"
         with conn.cursor() as cur:
@@ -136,7 +147,12 @@ def build_warehouse(config: Config, as_of: dt.date, *, force: bool = False) -> d
         return {"built": False, "as_of": as_of.isoformat(), "reason": "nothing new"}
     vars_ = {**config.dbt_vars(), "as_of": as_of.isoformat()}
     # Unit tests check the models' logic on given rows: CI runs them, a cycle need not.
-    result = run_dbt(dsn, ["build", "--exclude-resource-type", "unit_test"], vars_)
+    result = run_dbt(
+        dsn,
+        ["build", "--exclude-resource-type", "unit_test"],
+        vars_,
+        keep_in=config.dbt_runs_dir,
+    )
     statuses: dict[str, int] = {}
     for node in result.result or []:
         statuses[str(node.status)] = statuses.get(str(node.status), 0) + 1
@@ -156,7 +172,7 @@ def push_to_national(config: Config, as_of: dt.date) -> dict[str, Any]:
     if config.national is None:
         log.warning("no national system configured: nothing pushed")
         return {"pushed": False, "reason": "national not configured"}
-    report = push(warehouse.resolve_dsn(config), config.national)
+    report = push(stage_dsn(config, warehouse.resolve_dsn(config), "pusher"), config.national)
     return {
         "pushed": True,
         "as_of": as_of.isoformat(),

@@ -67,10 +67,30 @@ def load_suite(raw_table: str):
     return gx.ExpectationSuite(**data)
 
 
-def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
-    """Validate new batches, one GX run per raw table for all of them (a day's deltas together).
+def unchecked_batches(conn, feed: str | None = None) -> list[str]:
+    """Landed (or held, or since superseded) batches whose check is not recorded yet."""
+    with conn.cursor() as cur:
+        cur.execute(
+            "select batch_id from ops.delivery"
+            " where checked_at is null and status in ('landed', 'superseded', 'held')"
+            "   and (%(feed)s::text is null or feed = %(feed)s)"
+            " order by landed_at, batch_id",
+            {"feed": feed},
+        )
+        return [row[0] for row in cur.fetchall()]
 
-    Findings are recorded per batch; a re-check replaces a batch's earlier findings.
+
+def check_unchecked(conn, dsn: str, feed: str | None = None) -> list[BatchCheck]:
+    """Check every batch the ledger lists as unchecked: whatever crashed when, each landed
+    batch is checked exactly once (the results and ``checked_at`` commit together)."""
+    return check_batches(conn, dsn, unchecked_batches(conn, feed))
+
+
+def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
+    """Validate batches, one GX run per raw table for all of them (a day's deltas together).
+
+    Findings are recorded per batch; a re-check replaces a batch's earlier findings. The
+    batches are marked checked in the same transaction.
     """
     import great_expectations as gx
     from great_expectations.data_context.types.base import ProgressBarsConfig
@@ -123,7 +143,7 @@ def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
             checks[batch_id].rows_fixed = _resolve_superseded(conn, batch_id, file_kind)
     with conn.cursor() as cur:
         cur.execute(
-            "update ops.delivery d set rows_quarantined = ("
+            "update ops.delivery d set checked_at = now(), rows_quarantined = ("
             "  select count(distinct (q.raw_table, q.source_row)) from ops.quarantine q"
             "  where q.batch_id = d.batch_id) where d.batch_id = any(%s)",
             (list(batch_ids),),
@@ -202,8 +222,8 @@ def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
                             column,
                             None if value is None else str(value),
                             config.type,
-                            f"{source_file} row {row}, field {column}: {reason}"
-                            + ("" if value is None else f" (delivered: {value})"),
+                            # The value is personal data: it stays in the value column.
+                            f"{source_file} row {row}, field {column}: {reason}",
                         )
                     )
                 # One statement per page of rows: a bad file can quarantine millions of them.

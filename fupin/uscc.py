@@ -17,6 +17,11 @@ _CHARACTER = "[0-9A-HJ-NPQRTUWXY]"
 FORMAT = re.compile(rf"^{_CHARACTER}{{2}}[0-9]{{6}}{_CHARACTER}{{10}}$")
 
 
+def check_character(first17: str) -> str:
+    """The GB 32100 check character of the first 17 characters."""
+    return _stdnum_uscc.calc_check_digit(first17)
+
+
 def uscc_problem(code: str | None) -> str | None:
     """Why ``code`` is not a valid credit code, or None when it is."""
     if code is None or code == "":
@@ -27,7 +32,7 @@ def uscc_problem(code: str | None) -> str | None:
         return (
             "has a character outside the GB 32100 alphabet, or a region code that is not 6 digits"
         )
-    if _stdnum_uscc.calc_check_digit(code[:17]) != code[17]:
+    if check_character(code[:17]) != code[17]:
         return "check character does not match"
     return None
 

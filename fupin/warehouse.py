@@ -8,10 +8,11 @@ from __future__ import annotations
 
 import contextlib
 import logging
+import signal
+import warnings
 from collections.abc import Iterator
 from dataclasses import dataclass
 from pathlib import Path
-from urllib.parse import parse_qs, unquote, urlsplit
 
 import psycopg2
 import psycopg2.extensions
@@ -38,15 +39,14 @@ class ConnectionParts:
 
 
 def parse_dsn(dsn: str) -> ConnectionParts:
-    parts = urlsplit(dsn)
-    query = parse_qs(parts.query)
-    host = query.get("host", [parts.hostname or "localhost"])[0]
+    """Parsed by libpq itself, so that every form it accepts (URI, key=value) is understood."""
+    params = psycopg2.extensions.parse_dsn(dsn)
     return ConnectionParts(
-        host=unquote(host),
-        port=int(query.get("port", [parts.port or 5432])[0]),
-        user=unquote(parts.username or "postgres"),
-        password=unquote(parts.password or ""),
-        dbname=unquote(parts.path.lstrip("/") or "postgres"),
+        host=params.get("host", "localhost"),
+        port=int(params.get("port", 5432)),
+        user=params.get("user", "postgres"),
+        password=params.get("password", ""),
+        dbname=params.get("dbname", "postgres"),
     )
 
 
@@ -56,13 +56,58 @@ def with_database(dsn: str, dbname: str) -> str:
 
 def start_embedded(data_dir: Path) -> str:
     """Start (or reuse) the embedded server under ``data_dir``; returns its DSN."""
-    import pgserver  # imported late: only the embedded default needs it
+    with warnings.catch_warnings():  # platformdirs' XDG_RUNTIME_DIR notice is not ours
+        warnings.simplefilter("ignore")
+        import pgserver  # imported late: only the embedded default needs it
 
     data_dir.mkdir(parents=True, exist_ok=True)
     server = pgserver.get_server(data_dir, cleanup_mode=None)
     uri = server.get_uri()
     log.info("embedded PostgreSQL running under %s", data_dir)
     return uri
+
+
+@dataclass(frozen=True)
+class EmbeddedStatus:
+    data_dir: Path
+    running: bool
+    pid: int | None = None
+    dsn: str | None = None
+
+    def render(self) -> str:
+        if not self.running:
+            return f"embedded PostgreSQL under {self.data_dir}: stopped"
+        return f"embedded PostgreSQL under {self.data_dir}: running (pid {self.pid}), {self.dsn}"
+
+
+def embedded_status(data_dir: Path) -> EmbeddedStatus:
+    """Whether the embedded server under ``data_dir`` runs, without starting it."""
+    with warnings.catch_warnings():
+        warnings.simplefilter("ignore")
+        from pgserver.utils import PostmasterInfo
+
+    info = PostmasterInfo.read_from_pgdata(data_dir) if (data_dir / "PG_VERSION").exists() else None
+    if info is None or not info.is_running():
+        return EmbeddedStatus(data_dir, running=False)
+    return EmbeddedStatus(data_dir, running=True, pid=info.pid, dsn=info.get_uri(database="fupin"))
+
+
+def stop_embedded(data_dir: Path, timeout: float = 60) -> bool:
+    """Stop the embedded server under ``data_dir`` (fast shutdown); False if it was not running.
+
+    SIGINT to the postmaster is PostgreSQL's fast shutdown, what ``pg_ctl -m fast stop`` sends;
+    signalled directly because pg_ctl would have to run as pgserver's own system user.
+    """
+    import psutil
+
+    status = embedded_status(data_dir)
+    if not status.running or status.pid is None:
+        return False
+    postmaster = psutil.Process(status.pid)
+    postmaster.send_signal(signal.SIGINT)
+    postmaster.wait(timeout)
+    (data_dir / ".handle_pids.json").unlink(missing_ok=True)
+    return True
 
 
 def resolve_dsn(config: Config) -> str:
@@ -104,16 +149,25 @@ def connect(dsn: str) -> Iterator[psycopg2.extensions.connection]:
 def upgrade(dsn: str) -> None:
     """Bring the platform-owned schemas to the newest migration and create the raw tables."""
     from fupin.landing import ensure_raw_tables  # the raw tables follow the feed catalog
+    from fupin.privacy.grants import apply_platform_grants
 
     alembic_config = AlembicConfig()
     alembic_config.set_main_option("script_location", str(MIGRATIONS))
     engine = create_engine(sqlalchemy_url(dsn))
-    with engine.begin() as conn:
-        alembic_config.attributes["connection"] = conn
-        command.upgrade(alembic_config, "head")
-    engine.dispose()
+    # Alembic announces every step at INFO; an operator wants the first useful line instead.
+    alembic_log = logging.getLogger("alembic")
+    level = alembic_log.level
+    alembic_log.setLevel(max(logging.WARNING, level))
+    try:
+        with engine.begin() as conn:
+            alembic_config.attributes["connection"] = conn
+            command.upgrade(alembic_config, "head")
+    finally:
+        alembic_log.setLevel(level)
+        engine.dispose()
     with connect(dsn) as conn:
         ensure_raw_tables(conn)
+        apply_platform_grants(conn)  # owners and privileges of the tables just created
 
 
 def sqlalchemy_url(dsn: str) -> str:

@@ -1,28 +1,47 @@
-"""``make demo``: a synthetic county through one full cycle, end to end.
+"""``make demo``: a synthetic county through two full cycles, end to end, in a few minutes.
 
 1. generates a synthetic deployment (county 520123 修文县, four months) under var/demo/;
 2. starts the national-system simulator on 127.0.0.1 (a real HTTP server, signed protocol);
-3. writes var/demo/fupin.yml (no warehouse DSN: the embedded PostgreSQL) and runs
-   ``fupin cycle`` as of the last day of the range: every DAG through ``dag.test()``;
-4. runs the cycle a second time to show that nothing new means nothing changed or sent;
-5. prints the summary and where to look.
+3. writes var/demo/fupin.yml, a configuration that can be reused as is (``fupin … --config``,
+   ``make airflow``), and runs ``fupin cycle`` as of the last day of the range: every DAG
+   through ``dag.test()``, one progress line per DAG with its counts and time;
+4. runs the cycle a second time: nothing new delivered means nothing changed or sent;
+5. stops the embedded PostgreSQL and prints where everything is.
+
+Both cycles' reports are kept (reports/<as-of>/<run>/); dbt's output is in the log file of
+each dbt run (dbt-runs/<run>/logs/dbt.log), the rest in var/demo/demo.log.
 """
 
 from __future__ import annotations
 
+import contextlib
 import logging
-import os
 import shutil
 import sys
+import time
 from pathlib import Path
+from typing import Any
 
 import yaml
+from rich.console import Console
+from rich.progress import Progress, SpinnerColumn, TextColumn, TimeElapsedColumn
 
 from fupin import warehouse
 from fupin.config import PROJECT_ROOT
 
 DEMO_DIR = PROJECT_ROOT / "var" / "demo"
-SECRET_VARIABLE = "FUPIN_DEMO_NATIONAL_SECRET"
+CONFIG = DEMO_DIR / "fupin.yml"
+NATIONAL_PORT = 8765
+NATIONAL_STATE = DEMO_DIR / "national_state.json"
+DEMO_SECRET = "demo-secret-not-for-production"
+SENDER_ID = "520000"
+CONFIG_HEADER = """\
+# fupin configuration written by `make demo` (simulation/demo.py). DEMO ONLY.
+# Reusable as is: `fupin cycle|docs|warehouse --config var/demo/fupin.yml`, `make airflow`.
+# The national secret is the local simulator's, written here in clear for the demo only: a real
+# configuration reads every secret from the environment, e.g. secret: ${NATIONAL_SECRET}
+# (see config/fupin.example.yml).
+"""
 
 
 def write_config(path: Path, landing_root: Path, national_url: str, data_dir: Path) -> None:
@@ -30,71 +49,161 @@ def write_config(path: Path, landing_root: Path, national_url: str, data_dir: Pa
         "province": "52",
         "warehouse": {"data_dir": str(data_dir)},
         "landing": {"root": str(landing_root)},
-        "national": {
-            "base_url": national_url,
-            "sender_id": "520000",
-            "secret": "${" + SECRET_VARIABLE + "}",
-        },
+        "national": {"base_url": national_url, "sender_id": SENDER_ID, "secret": DEMO_SECRET},
         "airflow": {"home": str(path.parent / "airflow")},
     }
-    path.write_text(yaml.safe_dump(config, allow_unicode=True, sort_keys=False), encoding="utf-8")
+    text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
+    path.write_text(CONFIG_HEADER + text, encoding="utf-8")
 
 
-def main() -> int:
-    from fupin.cycle import run_cycle
+def start_national(port: int = NATIONAL_PORT):
+    """The simulator on the demo's port (the reusable config names it), else on a free one."""
     from simulation.national import NationalSimulator, Window
-    from simulation.synth import generate
 
-    logging.basicConfig(level=logging.WARNING, format="%(levelname)s %(name)s: %(message)s")
-    # Start afresh, but keep the embedded server's folder: it may still be running.
-    for leftover in ("synth", "airflow", "reports", "national_state.json"):
+    def make(at: int):
+        return NationalSimulator(
+            secret=DEMO_SECRET,
+            sender_id=SENDER_ID,
+            port=at,
+            window=Window(open=True),
+            state_file=NATIONAL_STATE,
+        )
+
+    try:
+        return make(port)
+    except OSError:  # the port is taken (another demo, make airflow): any free one
+        return make(0)
+
+
+def describe(dag_id: str, results: dict[str, Any]) -> str:
+    """One line of counts for a finished DAG run of the cycle."""
+    if dag_id.startswith("feed_"):
+        land = results.get("land_and_check", {})
+        failed = len(land.get("failed") or [])
+        return (
+            f"{len(land.get('landed', []))} file(s) landed, {land.get('rows_received', 0):,} rows,"
+            f" {land.get('rows_quarantined', 0):,} quarantined"
+            + (f", {failed} file(s) failed (steward notified)" if failed else "")
+        )
+    if dag_id == "warehouse":
+        build = results.get("dbt_build", {})
+        late = [r["feed"] for r in results.get("check_freshness", []) if r["status"] != "pass"]
+        done = (
+            f"dbt build: {sum(build.get('nodes', {}).values())} nodes"
+            if build.get("built")
+            else f"dbt build skipped ({build.get('reason', '')})"
+        )
+        return done + (f"; late feeds: {', '.join(late)}" if late else "; every feed on time")
+    push = results.get("push", {})
+    if not push.get("pushed"):
+        return f"push: {push.get('reason', 'not run')}"
+    entities = push.get("entities", {}).values()
+    accepted = sum(e["accepted"] for e in entities)
+    rejected = sum(e["rejected"] for e in entities)
+    held = sum(e["held"] for e in entities)
+    return (
+        f"push: {push.get('sent', 0):,} records sent, {accepted:,} accepted, "
+        f"{rejected:,} rejected, {held:,} held"
+    )
+
+
+class StageLines:
+    """A rich progress line per DAG: spinner while it runs, then its counts and time."""
+
+    def __init__(self, progress: Progress, label: str):
+        self.progress = progress
+        self.label = label
+        self.task = None
+
+    def started(self, dag_id: str) -> None:
+        self.task = self.progress.add_task(f"{self.label} {dag_id} ...", total=1)
+
+    def finished(self, dag_id: str, results: dict[str, Any]) -> None:
+        line = f"{self.label} {dag_id:<18} {describe(dag_id, results)}"
+        self.progress.update(self.task, description=line, completed=1)
+
+
+@contextlib.contextmanager
+def stage(progress: Progress, description: str):
+    """A progress line for a step outside the cycle; the body may set ``done['text']``."""
+    task = progress.add_task(description + " ...", total=1)
+    done = {"text": description}
+    yield done
+    progress.update(task, description=done["text"], completed=1)
+
+
+def _fresh_start() -> None:
+    # Start afresh, but keep the embedded server's folder: a previous demo's may still run.
+    for leftover in ("synth", "airflow", "reports", "dbt-runs", "national_state.json"):
         path = DEMO_DIR / leftover
         if path.is_dir():
             shutil.rmtree(path)
         elif path.exists():
             path.unlink()
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
-    admin = warehouse.start_embedded(DEMO_DIR / "warehouse")
-    warehouse.drop_database(admin, "fupin")
-    print("generating a synthetic county (520123) ...", flush=True)
-    synth = generate(
-        DEMO_DIR / "synth", counties=("520123",), start="2026-07", end="2026-10", seed=7
+
+
+def main() -> int:
+    from fupin.cycle import run_cycle
+    from simulation.synth import generate
+
+    started = time.monotonic()
+    _fresh_start()
+    logging.basicConfig(
+        filename=DEMO_DIR / "demo.log",
+        level=logging.INFO,
+        format="%(asctime)s %(levelname)s %(name)s: %(message)s",
     )
-    os.environ.setdefault(SECRET_VARIABLE, "demo-secret-not-for-production")
-    with NationalSimulator(
-        secret=os.environ[SECRET_VARIABLE],
-        sender_id="520000",
-        window=Window(open=True),
-        state_file=DEMO_DIR / "national_state.json",
-    ) as national:
-        config_path = DEMO_DIR / "fupin.yml"
-        write_config(config_path, synth.landing_root, national.base_url, DEMO_DIR / "warehouse")
-        as_of = synth.as_of
-        print(f"running fupin cycle as of {as_of} (Airflow dag.test, dbt, GX, push) ...")
-        first = run_cycle(config_path, as_of)
-        print("\n" + first.render())
-        print("\nsecond cycle, nothing new delivered ...", flush=True)
-        second = run_cycle(config_path, as_of)
-        pushed = second.push_result().get("sent", 0)
-        landed = sum(len(r.get("landed", [])) for r in second.feed_results().values())
-        print(f"second cycle: {landed} new batches landed, {pushed} records sent")
-        households = len(national.records("household"))
-        members = len(national.records("member"))
-    dsn_hint = f"{DEMO_DIR / 'warehouse'} (embedded PostgreSQL 16, database fupin)"
-    print(
+    console = Console(soft_wrap=True)
+    columns = (SpinnerColumn(finished_text="[green]✓"), TextColumn("{task.description}"))
+    with Progress(*columns, TimeElapsedColumn(), console=console) as progress:
+        with stage(progress, "embedded PostgreSQL 16 (pgserver)") as done:
+            admin = warehouse.start_embedded(DEMO_DIR / "warehouse")
+            warehouse.drop_database(admin, "fupin")
+            done["text"] = f"embedded PostgreSQL 16 under {DEMO_DIR / 'warehouse'}"
+        with stage(progress, "generating a synthetic county (520123, 2026-07..10)") as done:
+            synth = generate(
+                DEMO_DIR / "synth", counties=("520123",), start="2026-07", end="2026-10", seed=7
+            )
+            files = [f for f in synth.counts if f.startswith("landing/")]
+            rows = sum(synth.counts[f] for f in files)
+            done["text"] = f"synthetic county 520123: {len(files)} delivery files, {rows:,} rows"
+        with start_national() as national:
+            write_config(CONFIG, synth.landing_root, national.base_url, DEMO_DIR / "warehouse")
+            first = run_cycle(CONFIG, synth.as_of, StageLines(progress, "cycle 1"))
+            second = run_cycle(CONFIG, synth.as_of, StageLines(progress, "cycle 2"))
+            households = len(national.records("household"))
+            members = len(national.records("member"))
+        with stage(progress, "stopping the embedded PostgreSQL") as done:
+            warehouse.stop_embedded(DEMO_DIR / "warehouse")
+            done["text"] = "embedded PostgreSQL stopped (fupin warehouse start to query it)"
+    console.print()
+    console.print(first.render())
+    landed = sum(len(r.get("landed", [])) for r in second.feed_results().values())
+    pushed = second.push_result().get("sent", 0)
+    minutes, seconds = divmod(round(time.monotonic() - started), 60)
+    config = CONFIG.relative_to(PROJECT_ROOT)
+    console.print(
         f"""
+second cycle: {landed} new batches landed, {pushed} records sent (nothing new, nothing sent)
+demo finished in {minutes} min {seconds} s
+
 where to look:
   synthetic deliveries  {synth.landing_root}
   ground truth          {synth.ground_truth}
-  cycle reports         {first.report_dir} (cycle.json, quarantine_<feed>.csv for stewards)
-  warehouse             {dsn_hint}
-  national simulator    {households} households, {members} members
-                        (state: {DEMO_DIR}/national_state.json)
-  config used           {config_path}
-query the warehouse (while nothing else holds the embedded server, any psql client):
-  psql -h {DEMO_DIR / "warehouse"} -U postgres fupin \\
-       -c "select rule_code, count(*) from marts.verification_alert group by 1"
-"""
+  reports, cycle 1      {first.report_dir}
+  reports, cycle 2      {second.report_dir}
+  steward notices       {DEMO_DIR / "reports" / "notifications.jsonl"}
+  dbt runs (artifacts)  {DEMO_DIR / "dbt-runs"} (manifest.json, run_results.json, dbt.log)
+  national simulator    {households} households, {members} members ({NATIONAL_STATE})
+  configuration         {config} (reusable; demo-only secret)
+
+next:
+  .venv/bin/fupin warehouse start --config {config}   # then psql, see the README
+  .venv/bin/fupin docs --config {config} --serve      # the dbt docs site
+  make airflow                                        # the same DAGs in a local Airflow UI
+""",
+        highlight=False,
     )
     return 0
 

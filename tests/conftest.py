@@ -14,6 +14,10 @@ from pathlib import Path
 # Airflow reads its home when first imported: give every test process its own, never ~/airflow.
 os.environ.setdefault("AIRFLOW_HOME", tempfile.mkdtemp(prefix="fupin-airflow-"))
 os.environ.setdefault("AIRFLOW__CORE__LOAD_EXAMPLES", "False")
+# dag.test() finds a DAG's serialized version through the DAGs folder: fupin's own.
+os.environ.setdefault(
+    "AIRFLOW__CORE__DAGS_FOLDER", str(Path(__file__).resolve().parent.parent / "dags")
+)
 
 import psycopg2
 import pytest

@@ -76,3 +76,51 @@ def test_policy_overrides_reach_dbt_vars():
     )
     assert config.dbt_vars()["monitoring_threshold_overrides"] == {"2024": 8700}
     assert config.dbt_vars()["poverty_line_overrides"] == {"2017": 3000}
+
+
+@pytest.mark.parametrize(
+    ("dsn", "uri"),
+    [
+        ("postgresql://u:p%40ss@db:5433/fupin", "postgresql://u:p%40ss@db:5433/fupin"),
+        (
+            "host=db port=5433 dbname=fupin user=u password=p@ss",
+            "postgresql://u:p%40ss@db:5433/fupin",
+        ),
+        ("host=/run/pg dbname=fupin user=u", "postgresql://u@/fupin?host=%2Frun%2Fpg"),
+    ],
+)
+def test_dsns_are_parsed_by_libpq_and_normalised(dsn, uri):
+    config = parse_config({**MINIMAL, "warehouse": {"dsn": dsn}})
+    assert config.warehouse.dsn.get_secret_value() == uri
+
+
+@pytest.mark.parametrize("dsn", ["not a dsn", "http://db/fupin", "   "])
+def test_what_libpq_cannot_parse_is_refused_naming_the_key(dsn):
+    with pytest.raises(ConfigError, match=r"warehouse\.dsn: ") as error:
+        parse_config({**MINIMAL, "warehouse": {"dsn": dsn}})
+    assert len(str(error.value).splitlines()) == 1
+
+
+def test_empty_secret_is_refused(tmp_path, monkeypatch):
+    monkeypatch.setenv("NATIONAL_SECRET", "")
+    path = write(
+        tmp_path,
+        'province: "52"\nlanding: {root: x}\n'
+        'national: {base_url: "http://x", sender_id: "520000", secret: "${NATIONAL_SECRET}"}\n',
+    )
+    with pytest.raises(ConfigError, match=r"national\.secret: empty"):
+        load_config(path)
+
+
+@pytest.mark.parametrize("province", [520, 5, "5x"])
+def test_province_error_says_what_is_expected(province):
+    with pytest.raises(ConfigError) as error:
+        parse_config({**MINIMAL, "province": province})
+    assert str(error.value) == (
+        f'<config>: province: expected the 2-digit province code in quotes, e.g. "52" '
+        f"(got {province!r})"
+    )
+
+
+def test_a_number_that_is_a_valid_code_is_accepted():
+    assert parse_config({**MINIMAL, "province": 52}).province == "52"

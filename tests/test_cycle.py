@@ -20,7 +20,8 @@ from fupin.catalog import raw_tables
 from simulation.national import NationalSimulator, Window
 from simulation.synth import generate
 
-pytestmark = [pytest.mark.integration, pytest.mark.airflow]
+# One worker runs the module: its fixture is a full cycle (twice), not to be repeated per worker.
+pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("cycle")]
 SECRET = "cycle-test-secret"
 
 

@@ -1,6 +1,6 @@
 import pytest
 
-from fupin import ids
+from fupin import ids, uscc
 
 
 def with_check_digit(first17: str) -> str:
@@ -36,7 +36,7 @@ def test_normalize_upgrades_legacy_and_upper_cases():
 
 def test_uscc_accepts_village_collectives_that_stdnum_rejects():
     body = "N2520123MA0000001"
-    code = body + ids.uscc_check_char(body)
-    assert ids.uscc_problem(code) is None
-    assert ids.uscc_problem("91110000600037341L") is None
-    assert "check character" in ids.uscc_problem("91110000600037341A")
+    code = body + uscc.check_character(body)
+    assert uscc.uscc_problem(code) is None
+    assert uscc.uscc_problem("91110000600037341L") is None
+    assert "check character" in uscc.uscc_problem("91110000600037341A")

@@ -3,15 +3,17 @@
 :meth:`ExchangeClient.send_batch` sends one batch body (exact bytes: a retry re-sends the same
 bytes under the same batch_id) and returns the national answer:
 - 429 / 503: wait ``Retry-After`` (capped) and send the same batch again;
-- a dropped connection or a timeout: ask ``GET /batches/{id}``; if the national system knows the
-  batch, its stored answer is ours; otherwise send the same batch again;
+- a dropped connection or a timeout: ask ``GET /batches/{id}`` at once; if the national system
+  knows the batch, its stored answer is ours; otherwise wait (backoff) and send the same batch
+  again;
 - 409 sequence: if the expected sequence is past ours and the national system knows our batch,
   take its stored answer; otherwise raise :class:`SequenceConflict` (the push renumbers);
 - 401 / 400 / 413 / 409 batch_id_reused: :class:`ExchangeRefused` (stop: retrying cannot help);
 - retries exhausted: :class:`ExchangeUnavailable` (the batch stays unanswered; the next push
   re-sends it with the same batch_id and body).
 
-The secret is only used to sign; it never appears in a log line or an exception.
+The secret is only used to sign; it never appears in a log line or an exception. One client
+may be shared by threads (one per entity): each thread gets its own HTTP session.
 """
 
 from __future__ import annotations
@@ -19,6 +21,7 @@ from __future__ import annotations
 import datetime as dt
 import json
 import logging
+import threading
 import time
 from collections.abc import Callable
 from dataclasses import dataclass
@@ -103,13 +106,33 @@ class ExchangeClient:
         self.backoff = backoff
         self.sleep = sleep
         self.now = now or (lambda: dt.datetime.now(NATIONAL_TZ))
-        self.session = session or requests.Session()
+        self._fixed_session = session
+        self._local = threading.local()
+        self._sessions: list[requests.Session] = []
+        self._sessions_lock = threading.Lock()
 
     def __repr__(self) -> str:  # never show the secret
         return f"ExchangeClient({self.base_url!r}, sender={self.sender_id!r})"
 
+    @property
+    def session(self) -> requests.Session:
+        """The calling thread's HTTP session (requests.Session is not meant to be shared)."""
+        if self._fixed_session is not None:
+            return self._fixed_session
+        session = getattr(self._local, "session", None)
+        if session is None:
+            session = self._local.session = requests.Session()
+            with self._sessions_lock:
+                self._sessions.append(session)
+        return session
+
     def close(self) -> None:
-        self.session.close()
+        with self._sessions_lock:
+            sessions, self._sessions = self._sessions, []
+        for session in sessions:
+            session.close()
+        if self._fixed_session is not None:
+            self._fixed_session.close()
 
     # -- transport ---------------------------------------------------------------------------
     def _headers(self, body: bytes) -> dict[str, str]:
@@ -198,11 +221,19 @@ class ExchangeClient:
             except (requests.ConnectionError, requests.Timeout) as error:
                 log.warning(
                     "batch %s (sequence %s): %s on attempt %d; it may have been applied: "
-                    "will ask and re-send the same batch",
+                    "asking, else re-sending the same batch",
                     batch_id, sequence, type(error).__name__, attempt,
                 )  # fmt: skip
-                ask_first = True
                 failures += 1
+                # Ask at once: a connection dropped after the batch was applied needs no wait.
+                stored = self.stored_answer(batch_id)
+                if stored is not None:
+                    log.info(
+                        "batch %s: arrived before the connection failed; stored answer taken",
+                        batch_id,
+                    )
+                    return BatchAnswer(200, stored, attempt, True, failures)
+                ask_first = True
                 if attempt < self.max_attempts:
                     self._wait(None, attempt)
                 continue

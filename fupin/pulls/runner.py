@@ -32,7 +32,8 @@ class PullResult:
     recovered: list[str] = field(default_factory=list)
     pages: int = 0
     records: int = 0
-    landed: int = 0
+    landed: int = 0  # records (versions) landed
+    rows_landed: int = 0  # raw rows landed, all tables (business: entities + shareholders)
     skipped: int = 0
     requests: int = 0
     retries: int = 0
@@ -107,10 +108,13 @@ def run_pull(
             ledger.finish_batch(cur, batch, result.error)
         conn.commit()
         result.batch_id = batch.batch_id
+        result.rows_landed = sum(batch.rows.values())
     return result
 
 
-def _land_page(conn, batch: ledger.Batch, page: Page, connector, result: PullResult) -> Start:
+def _land_page(
+    conn, batch: ledger.Batch, page: Page, connector, result: PullResult
+) -> Start | None:
     """Commit the page's new versions with its provenance and the advanced watermark."""
     feed, spec = batch.feed, batch.feed.pull
     main = feed.tables[0]

@@ -10,7 +10,7 @@ from __future__ import annotations
 
 import datetime as dt
 
-from fupin.ids import uscc_check_char
+from fupin.uscc import check_character as uscc_check_char
 from simulation.synth import vocabulary as vocab
 from simulation.synth.deployment import Deployment, add_mark, month_end
 from simulation.synth.divisions import province_counties

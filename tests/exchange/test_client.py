@@ -9,13 +9,13 @@ import pytest
 from exchange_helpers import SECRET, SENDER, faults, household_data, household_id
 
 from fupin.config import NationalConfig
+from fupin.exchange.batches import encode_body
 from fupin.exchange.client import (
     ExchangeClient,
     ExchangeRefused,
     ExchangeUnavailable,
     SequenceConflict,
 )
-from fupin.exchange.push import encode_body
 
 
 def body_of(sequence: int, *numbers: int, batch_id: str | None = None) -> tuple[str, bytes]:

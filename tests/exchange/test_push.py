@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import datetime as dt
+import functools
 import json
 import logging
 import os
@@ -14,9 +15,13 @@ import pytest
 from exchange_helpers import SECRET, SENDER, faults, household_id, id_number
 
 from fupin.config import NationalConfig
-from fupin.exchange.client import ExchangeClient, ExchangeRefused
-from fupin.exchange.push import push, reconcile
+from fupin.exchange.client import ExchangeClient, ExchangeError, ExchangeRefused
+from fupin.exchange.push import push
+from fupin.exchange.reconcile import reconcile
+from fupin.exchange.sync_models import EXPOSURE_FILE, from_exposure
 from simulation.national import NationalSimulator
+
+push_, reconcile_ = push, reconcile
 
 pytestmark = pytest.mark.integration
 
@@ -278,13 +283,38 @@ def test_wrong_secret_stops_the_push_and_the_next_run_resends(sync, simulator, n
     assert report.recovered_batches == 1 and report["household"].accepted == 1
 
 
-def test_other_entities_follow_their_household(sync, simulator, national, client):
-    """sync_monitoring / sync_assistance are pushed as soon as dbt builds them (same columns)."""
+def test_a_sync_model_the_exposure_does_not_name_stops_the_push(sync, national, client):
+    """A new sync model cannot be left unsent silently: the push fails loudly and says how."""
     sync.execute(
         "create table exchange.sync_monitoring (record_key text, household_id text, data jsonb, "
         "content_hash text)"
     )
     seed(sync, households=1, members=0)
+    with pytest.raises(ExchangeError, match=r"sync_monitoring.*add ref\('sync_monitoring'\)"):
+        push(sync.dsn, national, client=client)
+    assert sync.query("select count(*) from exchange.batch") == [(0,)]
+
+
+def test_other_entities_follow_their_household(sync, simulator, national, client, tmp_path):
+    """sync_monitoring / sync_assistance are pushed once dbt builds them and the exposure names
+    them (same columns)."""
+    exposure = tmp_path / "_exchange__exposures.yml"
+    exposure.write_text(
+        EXPOSURE_FILE.read_text(encoding="utf-8").replace(
+            "      - ref('sync_member')\n",
+            "      - ref('sync_member')\n      - ref('sync_monitoring')\n",
+        ),
+        encoding="utf-8",
+    )
+    models = from_exposure(exposure)
+    assert list(models.tables) == ["household", "member", "monitoring"]
+    sync.execute(
+        "create table exchange.sync_monitoring (record_key text, household_id text, data jsonb, "
+        "content_hash text)"
+    )
+    seed(sync, households=1, members=0)
+    push = functools.partial(push_, sync_models=models)
+    reconcile = functools.partial(reconcile_, sync_models=models)
     push(sync.dsn, national, client=client)
     for hid in (household_id(1), household_id(2)):  # 2: a monitoring object not yet registered
         sync.execute(

@@ -77,13 +77,19 @@ def test_binds_loopback_on_a_free_port(simulator):
     [
         {"secret": "wrong"},
         {"sender": "530000"},
-        {"at": dt.datetime.now(TZ) - dt.timedelta(seconds=301)},
-        {"at": dt.datetime.now(TZ) + dt.timedelta(seconds=400)},
-        {"at": dt.datetime.now()},  # no UTC offset
+        {"skew": -301},
+        {"skew": 400},
+        {"naive": True},  # no UTC offset
     ],
     ids=["bad-signature", "unknown-sender", "301s-late", "400s-early", "naive-timestamp"],
 )
 def test_refuses_bad_signature_sender_and_timestamp(simulator, options):
+    # Timestamps are taken when the test runs, not when it is collected (a loaded machine can
+    # take minutes in between).
+    if "skew" in options:
+        options = {"at": dt.datetime.now(TZ) + dt.timedelta(seconds=options["skew"])}
+    elif "naive" in options:
+        options = {"at": dt.datetime.now()}
     response = post(simulator, batch("household", 1, households(1)), **options)
     assert response.status_code == 401
     assert simulator.state("household")["count"] == 0
@@ -306,3 +312,51 @@ def test_state_persists_to_a_json_file(tmp_path):
     with NationalSimulator(secret=SECRET, sender_id=SENDER, state_file=path) as again:
         assert again.state("household") == before
         assert again.expected_sequence("household") == 2
+
+
+def test_each_batch_is_journaled_before_it_is_answered(tmp_path):
+    """A simulator that is never stopped cleanly (killed) keeps every batch it answered."""
+    path = tmp_path / "national.json"
+    sim = NationalSimulator(secret=SECRET, sender_id=SENDER, state_file=path).start()
+    try:
+        assert post(sim, batch("household", 1, households(1, 2))).status_code == 202
+        assert post(sim, batch("household", 2, households(2, version=5))).status_code == 202
+        with (tmp_path / "national.json.journal").open("a", encoding="utf-8") as journal:
+            journal.write('{"batch_id": "torn')  # killed in the middle of a write
+        saved = NationalSimulator.read_state_file(path)  # while it runs: snapshot + journal
+        assert saved["sequences"] == {f"{SENDER}/household": 2}
+        assert saved["records"]["household"][household_id(2)]["version"] == 5
+        state = sim.state("household")
+    finally:
+        sim._server.shutdown()  # no stop(): nothing is written on the way out
+        sim._server.server_close()
+    with NationalSimulator(secret=SECRET, sender_id=SENDER, state_file=path) as again:
+        assert again.state("household") == state
+        assert again.expected_sequence("household") == 3
+    assert not (tmp_path / "national.json.journal").exists()  # folded into the snapshot
+
+
+def test_export_and_restore_state_is_a_backup_and_a_restore(simulator):
+    post(simulator, batch("household", 1, households(1)))
+    backup = simulator.export_state()
+    post(simulator, batch("household", 2, households(1, 2, version=3)))
+    simulator.restore_state(backup)
+    assert sorted(simulator.records("household")) == [household_id(1)]
+    assert simulator.records("household")[household_id(1)]["version"] == 1
+    assert simulator.expected_sequence("household") == 2  # sequences went back too
+
+
+def test_fault_rates_per_kind_and_latency():
+    from simulation.national import FaultPlan
+
+    plan = FaultPlan(rates={"503": 0.2, "drop": 0.1}, seed=3)
+    drawn = [plan.next() for _ in range(5000)]
+    assert 0.17 < drawn.count("503") / 5000 < 0.23
+    assert 0.08 < drawn.count("drop") / 5000 < 0.12
+    assert set(drawn) == {None, "503", "drop"}
+    with pytest.raises(ValueError, match="more than 1"):
+        FaultPlan(rates={"503": 0.8, "drop": 0.3})
+    with NationalSimulator(secret=SECRET, sender_id=SENDER, latency=0.05) as slow:
+        started = dt.datetime.now()
+        assert get(slow, "/windows").status_code == 200
+        assert (dt.datetime.now() - started).total_seconds() >= 0.05

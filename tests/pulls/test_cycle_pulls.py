@@ -20,7 +20,11 @@ from simulation.synth import generate
 from tests.conftest import PROJECT_ROOT
 from tests.pulls.conftest import query
 
-pytestmark = [pytest.mark.integration, pytest.mark.airflow]
+pytestmark = [
+    pytest.mark.integration,
+    pytest.mark.airflow,
+    pytest.mark.xdist_group("pull_cycle"),  # one cycle, on one worker
+]
 
 
 @pytest.fixture(scope="module")

@@ -7,7 +7,8 @@ from collections import defaultdict
 
 import pytest
 
-from fupin.ids import id_number_problem, normalize_id_number, uscc_problem
+from fupin.ids import id_number_problem, normalize_id_number
+from fupin.uscc import uscc_problem
 
 from .readers import table
 from .reference_rules import Reference
