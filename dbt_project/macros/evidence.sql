@@ -24,6 +24,14 @@
 {% macro verification_rule_models() -%}
     {{ return([
         'int_verification__v01_state_payroll',
+        'int_verification__v02_vehicle',
+        'int_verification__v03_commercial_property',
+        'int_verification__v04_business_owner',
+        'int_verification__v05_dead_not_cancelled',
+        'int_verification__v06_duplicate_registration',
+        'int_verification__v07_dibao_mismatch',
+        'int_verification__v08_employee_pension',
+        'int_verification__v09_false_exit',
         'int_verification__v10_identity',
     ]) }}
 {%- endmacro %}
