@@ -81,7 +81,7 @@ previous as (
         cast(null as boolean) as is_registered,
         cast(null as text) as village_code,
         cast(null as text) as object_type,
-        cast(null as text []) as risk_codes,
+        cast(null as text[]) as risk_codes,
         cast(null as date) as first_seen,
         cast(null as date) as opened_on,
         cast(null as date) as last_risk_seen,

@@ -70,7 +70,7 @@ previous as (
         cast(null as boolean) as is_registered,
         cast(null as text) as risk_code,
         cast(null as text) as risk_name,
-        cast(null as text []) as id_numbers,
+        cast(null as text[]) as id_numbers,
         cast(null as jsonb) as evidence,
         cast(null as date) as first_seen,
         cast(null as date) as last_seen,
