@@ -35,6 +35,7 @@ NATIONAL_PORT = 8765
 NATIONAL_STATE = DEMO_DIR / "national_state.json"
 DEMO_SECRET = "demo-secret-not-for-production"
 SENDER_ID = "520000"
+DEMO_MONITORING_THRESHOLD = 7000  # what the generator plants M01 cases against
 CONFIG_HEADER = """\
 # fupin configuration written by `make demo` (simulation/demo.py). DEMO ONLY.
 # Reusable as is: `fupin cycle|docs|warehouse --config var/demo/fupin.yml`, `make airflow`.
@@ -44,14 +45,28 @@ CONFIG_HEADER = """\
 """
 
 
-def write_config(path: Path, landing_root: Path, national_url: str, data_dir: Path) -> None:
+def write_config(
+    path: Path,
+    landing_root: Path,
+    national_url: str,
+    data_dir: Path,
+    sources: dict[str, Any] | None = None,
+) -> None:
+    """The demo's configuration. ``sources`` only while the simulated department APIs and the
+    民政 database run (the cycles): the reusable file leaves them out, so the pulled feeds are
+    skipped rather than failing against simulators that have stopped."""
     config = {
         "province": "52",
         "warehouse": {"data_dir": str(data_dir)},
         "landing": {"root": str(landing_root)},
         "national": {"base_url": national_url, "sender_id": SENDER_ID, "secret": DEMO_SECRET},
         "airflow": {"home": str(path.parent / "airflow")},
+        # The generator's synthetic year needs a monitoring threshold (policy.md §2: from 2022
+        # each province sets its own; none is guessed).
+        "policy": {"monitoring_threshold": {2026: DEMO_MONITORING_THRESHOLD}},
     }
+    if sources:
+        config["sources"] = sources
     text = yaml.safe_dump(config, allow_unicode=True, sort_keys=False)
     path.write_text(CONFIG_HEADER + text, encoding="utf-8")
 
@@ -143,8 +158,41 @@ def _fresh_start() -> None:
     DEMO_DIR.mkdir(parents=True, exist_ok=True)
 
 
+ALERTS_BY_RULE = """
+    select rule_code, count(*) filter (where is_open), count(*)
+    from marts.verification_alert group by 1 order by 1"""
+ACCURACY = """
+    select county_code, registered_people, flagged_people, identification_accuracy
+    from marts.identification_accuracy order by 1"""
+MONITORING = """
+    select o.object_type, r.risk_code, count(*)
+    from marts.monitoring_object as o
+    cross join lateral unnest(o.present_risk_codes) as r (risk_code)
+    where o.removed_on is null group by 1, 2 order by 1, 2"""
+
+
+def warehouse_findings(admin_dsn: str) -> str:
+    """Alerts per rule, 识别精准率 per county and monitoring objects, read from the marts."""
+    lines = ["verification alerts per rule (open / ever raised):"]
+    dsn = warehouse.with_database(admin_dsn, "fupin")
+    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(ALERTS_BY_RULE)
+        lines += [f"  {code}  {open_:>5,} / {total:,}" for code, open_, total in cur]
+        lines.append("识别精准率 (1 - flagged people / registered people) per county:")
+        cur.execute(ACCURACY)
+        lines += [
+            f"  {county}  {accuracy:.2%}  ({flagged:,} of {registered:,} people flagged)"
+            for county, registered, flagged, accuracy in cur
+        ]
+        lines.append("monitoring objects (防返贫监测) by type and present risk:")
+        cur.execute(MONITORING)
+        lines += [f"  {kind}  {risk}  {count:,}" for kind, risk, count in cur]
+    return "\n".join(lines)
+
+
 def main() -> int:
     from fupin.cycle import run_cycle
+    from simulation.sources import simulated_sources
     from simulation.synth import generate
 
     started = time.monotonic()
@@ -168,17 +216,24 @@ def main() -> int:
             files = [f for f in synth.counts if f.startswith("landing/")]
             rows = sum(synth.counts[f] for f in files)
             done["text"] = f"synthetic county 520123: {len(files)} delivery files, {rows:,} rows"
-        with start_national() as national:
-            write_config(CONFIG, synth.landing_root, national.base_url, DEMO_DIR / "warehouse")
+        warehouse.drop_database(admin, "minzheng")
+        warehouse.ensure_database(admin, "minzheng")
+        dibao_dsn = warehouse.with_database(admin, "minzheng")
+        with start_national() as national, simulated_sources(DEMO_DIR / "synth", dibao_dsn) as src:
+            args = (CONFIG, synth.landing_root, national.base_url, DEMO_DIR / "warehouse")
+            write_config(*args, src.config())
             first = run_cycle(CONFIG, synth.as_of, StageLines(progress, "cycle 1"))
             second = run_cycle(CONFIG, synth.as_of, StageLines(progress, "cycle 2"))
             households = len(national.records("household"))
             members = len(national.records("member"))
+            write_config(*args)  # reusable without the simulated sources
+        findings = warehouse_findings(admin)
         with stage(progress, "stopping the embedded PostgreSQL") as done:
             warehouse.stop_embedded(DEMO_DIR / "warehouse")
             done["text"] = "embedded PostgreSQL stopped (fupin warehouse start to query it)"
     console.print()
     console.print(first.render())
+    console.print(findings, highlight=False)
     landed = sum(len(r.get("landed", [])) for r in second.feed_results().values())
     pushed = second.push_result().get("sent", 0)
     minutes, seconds = divmod(round(time.monotonic() - started), 60)

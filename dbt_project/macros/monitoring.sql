@@ -24,10 +24,11 @@
     (policy.md §2): its hukou village code + the next free 8-digit sequence of that village,
     free meaning above every sequence already reserved there and every 户编号 the registry has
     delivered for that village. Runs as a pre-hook of int_monitoring__new_households, inside
-    its transaction; the lock serialises two builds on one warehouse. ops.household_number is
+    its transaction; a transaction-scoped advisory lock serialises two builds on one warehouse
+    (the builder may insert into the table but not update it, so no table lock). ops.household_number is
     append-only (migration 0006), so a number is never changed or reused. -#}
 {% macro reserve_household_numbers() -%}
-    lock table ops.household_number in share row exclusive mode;
+    select pg_advisory_xact_lock(hashtext('ops.household_number'));
     insert into ops.household_number
         (household_id, village_code, sequence, hukou_household_no, reason, reserved_for_as_of)
     with

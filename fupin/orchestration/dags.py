@@ -75,23 +75,31 @@ def land_task(feed: Feed):
 
     @task(outlets=[asset])
     def land_and_check(*, outlet_events, **context) -> dict:
-        from fupin.config import check_landing_root
-        from fupin.pipeline import land_feed
-
-        config = _config()
-        check_landing_root(config)
-        summary = land_feed(config, feed.name)
-        summary["failed"] = [*summary["failed"], *_misnamed(config, feed)]
+        summary = _land_or_pull(_config(), feed, context)
         outlet_events[asset].extra = event_extra(context, resolve_as_of(context))
         return summary
 
     return land_and_check
 
 
+def _land_or_pull(config, feed: Feed, context) -> dict:
+    """A file feed's new deliveries, or a pulled source's changes since its watermark."""
+    from fupin.pipeline import land_feed, pull_feed
+
+    if feed.transport != "file":
+        return pull_feed(config, feed.name, since=context["params"].get("backfill_from"))
+    from fupin.config import check_landing_root
+
+    check_landing_root(config)
+    summary = land_feed(config, feed.name)
+    summary["failed"] = [*summary["failed"], *_misnamed(config, feed)]
+    return summary
+
+
 def _misnamed(config, feed: Feed) -> list[dict]:
     from fupin.delivery_names import unrecognised
 
-    return unrecognised(config.landing.root, feed) if feed.transport == "file" else []
+    return unrecognised(config.landing.root, feed)
 
 
 def flag_task(feed: Feed):
@@ -122,29 +130,6 @@ def feed_report_task():
     return write_report
 
 
-def feed_dag(feed: Feed) -> DAG:
-    @dag(
-        dag_id=f"feed_{feed.name}",
-        description=f"Land and check {feed.name} deliveries ({feed.department}, {feed.cadence})",
-        schedule=feed.schedule,
-        start_date=START,
-        catchup=False,
-        max_active_runs=1,
-        default_args=DEFAULT_ARGS,
-        params=PARAMS,
-        tags=["fupin", "feed", feed.name],
-        doc_md=f"Picks up every complete `{feed.name}` delivery under the landing root, lands "
-        "it with COPY, checks it with its Great Expectations suite and quarantines bad rows. "
-        "A file that cannot be landed turns `flag_failed_deliveries` red and notifies "
-        f"`{feed.steward_role}`; the run still succeeds (a rejected file is a finding).",
-    )
-    def build():
-        landed = land_task(feed)()
-        flag_task(feed)(landed) >> feed_report_task()()
-
-    return build()
-
-
 BACKFILL_FROM = Param(
     None,
     type=["null", "string"],
@@ -153,42 +138,51 @@ BACKFILL_FROM = Param(
 )
 
 
-def pull_dag(feed: Feed) -> DAG:
-    """A pulled source (transport rest / database): one incremental pull per run."""
+def _feed_doc(feed: Feed) -> str:
+    if feed.transport == "file":
+        what = (
+            f"Picks up every complete `{feed.name}` delivery under the landing root, lands it "
+            "with COPY, checks it with its Great Expectations suite and quarantines bad rows."
+        )
+    else:
+        what = (
+            f"Pulls `{feed.name}` records changed since the committed watermark "
+            f"(`{feed.pull.endpoint}`, {feed.pull.paging} paging), lands each page with its "
+            "provenance, checks the batch with its Great Expectations suites and quarantines "
+            "bad records. Param `backfill_from` pulls from an earlier time; credentials come "
+            "from the configuration file only."
+        )
+    return (
+        f"{what} A delivery that cannot be landed turns `flag_failed_deliveries` red and "
+        f"notifies `{feed.steward_role}`; the run still succeeds (a rejected file is a finding)."
+    )
+
+
+def feed_dag(feed: Feed) -> DAG:
+    pulled = feed.transport != "file"
 
     @dag(
         dag_id=f"feed_{feed.name}",
-        description=f"Pull and check {feed.name} changes ({feed.department}, {feed.transport})",
+        description=f"{'Pull' if pulled else 'Land'} and check {feed.name} "
+        f"({feed.department}, {feed.cadence})",
         schedule=feed.schedule,
         start_date=START,
         catchup=False,
-        max_active_runs=1,  # one pull at a time: the watermark has one writer
+        max_active_runs=1,  # one writer per feed (and per watermark)
         default_args=DEFAULT_ARGS,
-        params={"as_of": AS_OF, "backfill_from": BACKFILL_FROM},
-        tags=["fupin", "feed", "pull", feed.name],
-        doc_md=f"Pulls `{feed.name}` records changed since the committed watermark "
-        f"(`{feed.pull.endpoint}`, {feed.pull.paging} paging), lands each page with its "
-        "provenance, checks the batch with its Great Expectations suites and quarantines bad "
-        "records. Param `backfill_from` pulls from an earlier time. Credentials come from the "
-        "configuration file only.",
+        params={**PARAMS, "backfill_from": BACKFILL_FROM} if pulled else PARAMS,
+        tags=["fupin", "feed", *(["pull"] if pulled else []), feed.name],
+        doc_md=_feed_doc(feed),
     )
     def build():
-        @task(outlets=[raw_asset(feed.name)])
-        def pull_and_check(**context) -> dict:
-            from fupin.pipeline import pull_feed
-
-            return pull_feed(_config(), feed.name, since=context["params"].get("backfill_from"))
-
-        pull_and_check()
+        landed = land_task(feed)()
+        flag_task(feed)(landed) >> feed_report_task()()
 
     return build()
 
 
 def feed_dags() -> dict[str, DAG]:
-    return {
-        f"feed_{name}": feed_dag(feed) if feed.transport == "file" else pull_dag(feed)
-        for name, feed in load_catalog().items()
-    }
+    return {f"feed_{name}": feed_dag(feed) for name, feed in load_catalog().items()}
 
 
 def warehouse_schedule() -> AssetOrTimeSchedule:

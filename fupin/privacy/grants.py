@@ -75,6 +75,8 @@ grant select, insert, update, delete on all tables in schema ops to fupin_loader
 grant usage, select on all sequences in schema ops to fupin_loader;
 grant select on all tables in schema raw, ops to fupin_builder;
 grant insert, update on ops.watermark to fupin_builder;
+-- new 户编号 are reserved by the build itself (a pre-hook), never updated or deleted
+grant insert on ops.household_number to fupin_builder;
 grant select on ops.delivery to fupin_pusher;
 
 grant usage, create on schema staging, intermediate, marts, exchange, published to fupin_builder;
