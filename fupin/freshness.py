@@ -52,6 +52,8 @@ def check_freshness(config: Config) -> list[dict[str, Any]]:
     catalog = load_catalog()
     rows = []
     for node in result.result.results:
+        if str(getattr(node.node.resource_type, "value", node.node.resource_type)) != "source":
+            continue  # the project's on-run-end hooks run with the freshness check too
         feed = node.node.name
         status = str(getattr(node.status, "value", node.status))
         row = {

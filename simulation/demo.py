@@ -171,10 +171,12 @@ MONITORING = """
     where o.removed_on is null group by 1, 2 order by 1, 2"""
 
 
-def warehouse_findings(admin_dsn: str) -> str:
+def warehouse_findings(config_path: Path) -> str:
     """Alerts per rule, 识别精准率 per county and monitoring objects, read from the marts."""
+    from fupin.config import load_config
+
     lines = ["verification alerts per rule (open / ever raised):"]
-    dsn = warehouse.with_database(admin_dsn, "fupin")
+    dsn = warehouse.resolve_dsn(load_config(config_path))
     with warehouse.connect(dsn) as conn, conn.cursor() as cur:
         cur.execute(ALERTS_BY_RULE)
         lines += [f"  {code}  {open_:>5,} / {total:,}" for code, open_, total in cur]
@@ -227,7 +229,7 @@ def main() -> int:
             households = len(national.records("household"))
             members = len(national.records("member"))
             write_config(*args)  # reusable without the simulated sources
-        findings = warehouse_findings(admin)
+        findings = warehouse_findings(CONFIG)
         with stage(progress, "stopping the embedded PostgreSQL") as done:
             warehouse.stop_embedded(DEMO_DIR / "warehouse")
             done["text"] = "embedded PostgreSQL stopped (fupin warehouse start to query it)"
