@@ -119,7 +119,7 @@ def _household(hid: str, village: str, head: str, head_id: str, status: str) -> 
         "生产经营性支出": "1,000.50",
         "年人均纯收入": "3,750.00",
         "脱贫标志": status,
-        "脱贫年度": "2019" if status == "已脱贫" else None,
+        "脱贫年度": "2016" if status == "已脱贫" else None,  # a year with a default poverty line
         "识别年度": "2014",
         "开户银行": "农村信用社",
         "银行账号": "6228480000000000000",
