@@ -24,6 +24,7 @@ SOURCE = "feed_deliveries"
 # cadence word -> (warn after, error after) in days; the most frequent one in the text counts.
 CADENCE_DAYS = {
     "daily": (2, 4),
+    "on demand": (2, 4),  # pulled sources: pulled daily by their DAGs
     "weekly": (9, 14),
     "monthly": (35, 45),
     "per term": (100, 130),

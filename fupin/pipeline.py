@@ -87,6 +87,11 @@ def pull_feed(
         "rows_quarantined": 0,
         "rows_fixed": 0,
         "schema_drift": [],
+        # the file feeds' landing keys, empty for a pull: one summary shape for every feed
+        "held": [],
+        "unrecognised": [],
+        "checked": [],
+        "landing_findings": 0,
     }
     if source is None:
         log.warning("feed %s: sources.%s is not configured: not pulled", feed, spec.pull.source)

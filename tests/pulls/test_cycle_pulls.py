@@ -104,7 +104,9 @@ def test_staging_of_the_pulled_sources_is_built(cycled):
 
 
 def test_no_credential_in_the_cycle_report_or_xcom(cycled):
-    report = (cycled["root"] / "reports" / cycled["as_of"] / "cycle.json").read_text("utf-8")
+    # reports are kept per run: reports/<as-of>/<run>/cycle.json
+    (path,) = (cycled["root"] / "reports" / cycled["as_of"]).glob("*/cycle.json")
+    report = path.read_text("utf-8")
     output = cycled["run"].stdout + cycled["run"].stderr
     for secret in (os.environ["FUPIN_SIM_VEHICLE_TOKEN"], os.environ["FUPIN_SIM_BUSINESS_API_KEY"]):
         assert secret not in report and secret not in output
