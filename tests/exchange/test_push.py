@@ -285,12 +285,13 @@ def test_wrong_secret_stops_the_push_and_the_next_run_resends(sync, simulator, n
 
 def test_a_sync_model_the_exposure_does_not_name_stops_the_push(sync, national, client):
     """A new sync model cannot be left unsent silently: the push fails loudly and says how."""
+    # The exposure names every entity's model now: a model for a future entity stands in.
     sync.execute(
-        "create table exchange.sync_monitoring (record_key text, household_id text, data jsonb, "
-        "content_hash text)"
+        "create table exchange.sync_poverty_index (record_key text, household_id text, "
+        "data jsonb, content_hash text)"
     )
     seed(sync, households=1, members=0)
-    with pytest.raises(ExchangeError, match=r"sync_monitoring.*add ref\('sync_monitoring'\)"):
+    with pytest.raises(ExchangeError, match=r"sync_poverty_index.*add ref\('sync_poverty_index'\)"):
         push(sync.dsn, national, client=client)
     assert sync.query("select count(*) from exchange.batch") == [(0,)]
 
