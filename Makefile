@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv demo airflow docs test lint bench fuzz clean
+.PHONY: venv browser demo airflow docs test lint bench fuzz clean
 
 venv: $(STAMP)
 
@@ -13,6 +13,13 @@ $(STAMP): pyproject.toml
 	$(BIN)/python -m pip install -q --disable-pip-version-check uv
 	$(BIN)/uv pip install -q --python $(BIN)/python -e '.[dev]'
 	touch $(STAMP)
+
+# Headless Chromium for the browser tests (steward page, report) and pdftoppm, from Debian's packages.
+SUDO := $(shell [ "$$(id -u)" = 0 ] || echo sudo)
+browser:
+	@command -v chromium >/dev/null && command -v pdftoppm >/dev/null || \
+		{ $(SUDO) apt-get update -q && \
+		  $(SUDO) apt-get install -y -q chromium poppler-utils fonts-noto-cjk; }
 
 demo: venv
 	$(BIN)/python -m simulation.demo
@@ -26,7 +33,7 @@ docs: venv
 	$(BIN)/fupin docs --config $${FUPIN_CONFIG:-var/demo/fupin.yml} --serve
 
 # CI runs `make test`: lint first, so that a lint error fails the build.
-test: venv lint
+test: venv browser lint
 	$(BIN)/python -m pytest -n auto --dist loadgroup
 
 # sqlfluff's dbt templater compiles the project: it needs a reachable database (FUPIN_DBT_*,
