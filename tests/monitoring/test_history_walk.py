@@ -10,13 +10,16 @@ removed after six months without a firing rule and not before; when the operator
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from simulation.synth import generate
 
 from . import world
 
-pytestmark = [pytest.mark.integration]
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("monitoring_walk")]
 
 
 WALK = [
@@ -49,7 +52,7 @@ def walked(tmp_path_factory, admin_dsn):
         seed=1,
         households_per_county=10,
     )
-    name = f"fupin_monitoring_walk_{root.name.replace('-', '_')[-24:]}"
+    name = f"fupin_monitoring_walk_{uuid.uuid4().hex[:12]}"
     warehouse.drop_database(admin_dsn, name)
     warehouse.ensure_database(admin_dsn, name)
     dsn = warehouse.with_database(admin_dsn, name)

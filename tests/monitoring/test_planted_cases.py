@@ -12,6 +12,8 @@ records once the registration window opens.
 
 from __future__ import annotations
 
+import uuid
+
 import pytest
 
 from fupin.config import NationalConfig
@@ -23,7 +25,8 @@ from simulation.synth import generate
 
 from . import world
 
-pytestmark = [pytest.mark.integration]
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("monitoring_planted")]
 RULES = ("M01", "M02", "M03", "M04", "M05", "M06", "M07")
 SECRET = "monitoring-test-secret"
 SENDER = "520000"
@@ -36,7 +39,7 @@ def built(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("planted")
     generate(root / "synth", counties=("520123",), seed=3, households_per_county=20)
     truth = world.ground_truth(root / "synth")
-    name = f"fupin_monitoring_planted_{root.name.replace('-', '_')[-20:]}"
+    name = f"fupin_monitoring_planted_{uuid.uuid4().hex[:12]}"
     warehouse.drop_database(admin_dsn, name)
     warehouse.ensure_database(admin_dsn, name)
     dsn = warehouse.with_database(admin_dsn, name)
