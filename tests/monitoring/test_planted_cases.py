@@ -12,8 +12,6 @@ records once the registration window opens.
 
 from __future__ import annotations
 
-import uuid
-
 import pytest
 
 from fupin.config import NationalConfig
@@ -22,6 +20,7 @@ from fupin.exchange.push import push
 from fupin.exchange.reconcile import reconcile
 from simulation.national import NationalSimulator, Window
 from simulation.synth import generate
+from tests.helpers import throwaway_database
 
 from . import world
 
@@ -39,13 +38,8 @@ def built(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("planted")
     generate(root / "synth", counties=("520123",), seed=3, households_per_county=20)
     truth = world.ground_truth(root / "synth")
-    name = f"fupin_monitoring_planted_{uuid.uuid4().hex[:12]}"
-    warehouse.drop_database(admin_dsn, name)
-    warehouse.ensure_database(admin_dsn, name)
-    dsn = warehouse.with_database(admin_dsn, name)
-    warehouse.drop_database(admin_dsn, f"{name}_mz")
-    warehouse.ensure_database(admin_dsn, f"{name}_mz")
-    minzheng_dsn = warehouse.with_database(admin_dsn, f"{name}_mz")
+    name, dsn = throwaway_database(admin_dsn, "fupin_monitoring_planted")
+    minzheng_name, minzheng_dsn = throwaway_database(admin_dsn, "fupin_monitoring_planted_mz")
     try:
         warehouse.upgrade(dsn)
         world.land_everything(dsn, root / "synth", minzheng_dsn)
@@ -53,7 +47,7 @@ def built(tmp_path_factory, admin_dsn):
         yield dsn, truth
     finally:
         warehouse.drop_database(admin_dsn, name)
-        warehouse.drop_database(admin_dsn, f"{name}_mz")
+        warehouse.drop_database(admin_dsn, minzheng_name)
 
 
 def _target(case) -> tuple[str, str]:

@@ -26,16 +26,16 @@ registered as (
 
 monitored as (
     select
-        objects.household_id,
+        monitoring_objects.household_id,
         population.id_number,
-        objects.hukou_household_no,
+        monitoring_objects.hukou_household_no,
         'monitored' as household_kind
-    from {{ ref('monitoring_object') }} as objects
+    from {{ ref('monitoring_object') }} as monitoring_objects
     inner join {{ ref('int_hukou__population') }} as population
-        on objects.hukou_household_no = population.hukou_household_no
+        on monitoring_objects.hukou_household_no = population.hukou_household_no
     where
-        objects.removed_on is null
-        and not objects.is_registered
+        monitoring_objects.removed_on is null
+        and not monitoring_objects.is_registered
         and population.status = 'active'
 ),
 
