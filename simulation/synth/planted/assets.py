@@ -27,17 +27,23 @@ from simulation.synth.planted.base import PlanterBase, wrong_check_digit
 class AssetCases(PlanterBase):
     # --- V01 财政供养 -------------------------------------------------------------------------
     def v01(self) -> None:
-        deployment, rng = self.deployment, self.rng
-        year = self.as_of.year
+        self.v01_on_payroll()
+        self.v01_hired_in_change_file()
+        self.v01_off_payroll()
+        self.v01_quarantine()
 
-        def staff(person, category, start, stop=None, **extra) -> dict:
-            entry = payroll_entry(
-                person, payroll_unit(deployment, rng, person.household), category, start, stop
-            )
-            entry.update(extra)
-            deployment.payroll.append(entry)
-            return entry
+    def v01_staff(self, person, category, start, stop=None, **extra) -> dict:
+        """A payroll entry of ``person`` in a unit of the person's county."""
+        deployment = self.deployment
+        entry = payroll_entry(
+            person, payroll_unit(deployment, self.rng, person.household), category, start, stop
+        )
+        entry.update(extra)
+        deployment.payroll.append(entry)
+        return entry
 
+    def v01_on_payroll(self) -> None:
+        staff = self.v01_staff
         working = self.household("V01")
         head = self.member(working, "户主")
         staff(head, "在职", dt.date(2012, 9, 1))
@@ -60,7 +66,8 @@ class AssetCases(PlanterBase):
             f"payroll 停薪日期 {stop_later} after the check date",
         )
 
-        # A hire in a change file whose first version had the ID number wrong; _v2 fixes it.
+    def v01_hired_in_change_file(self) -> None:
+        """A hire in a change file whose first version had the ID number wrong; _v2 fixes it."""
         hired = self.household("V01")
         son = self.member(hired, "子")
         hire_day = self.date_before_check(20)
@@ -75,7 +82,7 @@ class AssetCases(PlanterBase):
             "superseded_by": f"payroll/caizheng_biandong_{hire_day:%Y%m}_v2.xlsx",
         }
         self.truth.cases.append(quarantine)
-        staff(son, "在职", hire_day, _v1_id=bad, _v1_marks=[quarantine])
+        self.v01_staff(son, "在职", hire_day, _v1_id=bad, _v1_marks=[quarantine])
         self.case(
             "V01",
             "positive",
@@ -85,6 +92,8 @@ class AssetCases(PlanterBase):
             "the _v1 row had a wrong check digit)",
         )
 
+    def v01_off_payroll(self) -> None:
+        staff = self.v01_staff
         stopped = self.household("V01")
         head = self.member(stopped, "户主")
         early_stop = self.period.start - dt.timedelta(days=45)
@@ -105,7 +114,8 @@ class AssetCases(PlanterBase):
             f"payroll 减少, 停薪日期 {stop_day} (change file {stop_day:%Y%m}) before the check",
         )
 
-        # A row of the yearly list that cannot be matched: quarantined.
+    def v01_quarantine(self) -> None:
+        """A row of the yearly list that cannot be matched: quarantined."""
         outsider = self.household("quarantine", registered=False)
         person = outsider.head
         bad_row = {
@@ -118,7 +128,7 @@ class AssetCases(PlanterBase):
             "停薪日期": None,
         }
         add_mark(bad_row, self.quarantine("payroll", "证件号码", bad_row["证件号码"]))
-        deployment.payroll_full_extra.setdefault(year, []).append(bad_row)
+        self.deployment.payroll_full_extra.setdefault(self.as_of.year, []).append(bad_row)
 
     # --- V02 车辆 -----------------------------------------------------------------------------
     def v02(self) -> None:

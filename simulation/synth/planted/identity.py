@@ -31,8 +31,12 @@ def _row_collector(target: dict, key: str) -> dict:
 class IdentityCases(PlanterBase):
     # --- V10 身份不符 -------------------------------------------------------------------------
     def v10(self) -> None:
-        truth = self.truth
+        self.v10_positives()
+        self.v10_negatives()
+        self.v10_repeated_change()
 
+    def v10_positives(self) -> None:
+        """A bad check digit, another name, no hukou record, another birth date."""
         typo = self.household("V10")
         son = self.member(typo, "子")
         son.registry_id_text = wrong_check_digit(son.id_number)
@@ -54,7 +58,7 @@ class IdentityCases(PlanterBase):
             "id_number": son.registry_id_text,
             "note": "lands and raises V10",
         }
-        truth.cases.append(landed)
+        self.truth.cases.append(landed)
         son.marks.setdefault("registry", []).append(landed)
 
         renamed = self.household("V10")
@@ -88,10 +92,12 @@ class IdentityCases(PlanterBase):
             f"hukou 出生日期 {head.hukou_birth_text} differs from the ID number's birth date",
         )
 
+    def v10_negatives(self) -> None:
+        """Differences that normalise away: a lower-case x, a 15-digit number, a blank."""
         lower = self.household("V10", FAMILY[:3])
         x_member = self.person_with_check_x(lower, "女", 17, "2")
         x_member.registry_id_text = lower_x(x_member.id_number)
-        quirk = truth.quirk("lowercase_x", field="证件号码", sheet="成员信息")
+        quirk = self.truth.quirk("lowercase_x", field="证件号码", sheet="成员信息")
         x_member.marks.setdefault("registry", []).append(quirk)
         self.case(
             "V10",
@@ -117,7 +123,8 @@ class IdentityCases(PlanterBase):
         spouse.registry_name = spouse.name + " "
         self.case("V10", "negative", blank, spouse, "registry name has a trailing blank")
 
-        # Two changes of one person in one delta, the later 变动日期 on the earlier line.
+    def v10_repeated_change(self) -> None:
+        """Two changes of one person in one delta, the later 变动日期 on the earlier line."""
         repeated = self.household("V10")
         head = self.member(repeated, "户主")
         day = self.date_before_check(12)
@@ -126,7 +133,7 @@ class IdentityCases(PlanterBase):
         second = add_event(
             head, day, "变更", change_date=day - dt.timedelta(days=1), name=typo_name
         )
-        rows = truth.quirk(
+        rows = self.truth.quirk(
             "repeated_person_in_delta",
             file=f"hukou/hukou_delta_{day:%Y%m%d}.csv",
             id_number=head.id_number,

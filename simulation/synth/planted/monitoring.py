@@ -22,37 +22,40 @@ from simulation.synth.planted.base import FAMILY, PlanterBase
 class MonitoringCases(PlanterBase):
     # --- M02 大额医疗支出 ---------------------------------------------------------------------
     def m02(self) -> None:
-
-        deployment = self.deployment
         months = self.months_until_check()
-        first, last = months[0], months[-1]
-        ids = deployment.settlement_ids
+        self.m02_exited(months[0], months[-1])
+        self.m02_unregistered(months[0], months[-1])
+        self.m02_share_of_income(months[-1])
 
-        def bill(person, month, self_pay, total=None, day=12):
-            total = total or self_pay * 4
-            township = self.builder.township_of(person.household.village).name
-            row = settlement(
-                ids,
-                person,
-                f"{township}卫生院" if total < 100_000 else f"{self.county.name}人民医院",
-                "住院",
-                vocab.ICD10[6],
-                total,
-                self_pay,
-                self.day_in(*month, day),
-                8,
-            )
-            deployment.medical.setdefault(month, []).append(row)
-            return row
+    def m02_bill(self, person, month, self_pay, total=None, day=12) -> dict:
+        """An inpatient settlement of ``person`` in ``month`` (total four times the self-pay)."""
+        total = total or self_pay * 4
+        township = self.builder.township_of(person.household.village).name
+        row = settlement(
+            self.deployment.settlement_ids,
+            person,
+            f"{township}卫生院" if total < 100_000 else f"{self.county.name}人民医院",
+            "住院",
+            vocab.ICD10[6],
+            total,
+            self_pay,
+            self.day_in(*month, day),
+            8,
+        )
+        self.deployment.medical.setdefault(month, []).append(row)
+        return row
 
-        def household(rule_status, members=FAMILY, registered=True, income=9_200):
-            planted = self.household(
-                "M02", members, registered=registered, status=rule_status, net_income=income
-            )
-            for person in planted.members:
-                person.reserved.add("medical")
-            return planted
+    def m02_household(self, rule_status, members=FAMILY, registered=True, income=9_200):
+        planted = self.household(
+            "M02", members, registered=registered, status=rule_status, net_income=income
+        )
+        for person in planted.members:
+            person.reserved.add("medical")
+        return planted
 
+    def m02_exited(self, first: tuple[int, int], last: tuple[int, int]) -> None:
+        """已脱贫 households: 12 months of self-pay against 5,000, net of reversals."""
+        household, bill = self.m02_household, self.m02_bill
         exited = household("已脱贫")
         bill(self.member(exited, "户主"), first, 320_000)
         bill(self.member(exited, "配偶"), last, 210_000, day=5)
@@ -70,7 +73,7 @@ class MonitoringCases(PlanterBase):
         bill(self.member(netted, "户主"), first, 340_000)
         reversed_bill = bill(self.member(netted, "配偶"), first, 230_000, day=20)
         reversal = reversal_of(reversed_bill, self.day_in(*last, 8))
-        deployment.medical.setdefault(last, []).append(reversal)
+        self.deployment.medical.setdefault(last, []).append(reversal)
         self.truth.quirk(
             "reversal",
             file=f"medical/yibao_settle_{first[0]}{first[1]:02d}.csv",
@@ -88,6 +91,9 @@ class MonitoringCases(PlanterBase):
             reversal_of=reversed_bill["结算ID"],
         )
 
+    def m02_unregistered(self, first: tuple[int, int], last: tuple[int, int]) -> None:
+        """Unregistered households: 12 months of self-pay against 20,000."""
+        household, bill = self.m02_household, self.m02_bill
         sudden = household("", registered=False, members=(*FAMILY[:2], ("子", 18, "1")))
         bill(self.member(sudden, "户主"), first, 1_500_000, total=6_000_000)
         bill(self.member(sudden, "户主"), last, 650_000, total=2_600_000)
@@ -104,7 +110,7 @@ class MonitoringCases(PlanterBase):
 
         marginal = household("", registered=False)
         bill(self.member(marginal, "配偶"), last, 2_400_000, total=9_000_000)
-        deployment.dibao.append(
+        self.deployment.dibao.append(
             dibao_row(self.member(marginal, "户主"), "低保", 45_000, dt.date(2021, 6, 1))
         )
         self.case(
@@ -128,6 +134,9 @@ class MonitoringCases(PlanterBase):
             self_pay_12m=15000.0,
         )
 
+    def m02_share_of_income(self, last: tuple[int, int]) -> None:
+        """未脱贫 households: 20,000 or half the household's net income."""
+        household, bill = self.m02_household, self.m02_bill
         share = household("未脱贫", members=(("户主", 60, "1"), ("配偶", 58, "2")), income=8_000)
         bill(self.member(share, "户主"), last, 850_000)
         self.case(
