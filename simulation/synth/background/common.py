@@ -69,8 +69,6 @@ def hash_seconds(text: str) -> int:
 
 
 yuan_text = yuan
-
-
 month_end_of = month_end
 
 

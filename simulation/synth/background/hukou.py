@@ -7,7 +7,7 @@ import datetime as dt
 from simulation.synth import vocabulary as vocab
 from simulation.synth.deployment import Deployment
 from simulation.synth.divisions import province_counties
-from simulation.synth.population import HukouEvent, IdNumbers, Person
+from simulation.synth.population import Household, HukouEvent, IdNumbers, Person
 
 
 def current_state(person: Person) -> tuple[str, str]:
@@ -70,33 +70,10 @@ def hukou_events(deployment: Deployment) -> None:
                     (22, 18, 14, 10, 16, 20),
                 )[0]
                 if kind == "birth":
-                    household = rng.choice(free_households)
-                    head_age = household.head.age(period.as_of)
-                    sex = rng.choice("12")
-                    relation = ("子" if sex == "1" else "女") if head_age < 45 else "孙子女"
-                    birth = day - dt.timedelta(days=rng.randint(0, 25))
-                    baby = builder.person(household, relation, 0, sex, household.head.name[0])
-                    baby.birth = birth
-                    baby.id_number = builder.ids.allocate(birth, sex)
-                    baby.added_on = day
-                    baby.schooling, baby.labour, baby.health = "非在校生", "无劳动力", "健康"
-                    baby.disability = None
-                    add_event(baby, day, "新增", change_date=birth)
+                    _birth(builder, rng, rng.choice(free_households), day, period.as_of)
                     continue
                 if kind == "move_in":
-                    household = builder.household()
-                    age = rng.randint(20, 45)
-                    sex = rng.choice("12")
-                    newcomer = builder.person(household, "户主", age, sex)
-                    others = [c for c in deployment_county_codes(deployment) if c != county.code]
-                    if others:
-                        # Born elsewhere: the ID number keeps the county of first registration.
-                        newcomer.id_number = builder_ids_for(
-                            deployment, rng.choice(others)
-                        ).allocate(newcomer.birth, sex)
-                    newcomer.added_on = day
-                    newcomer.disability = None
-                    add_event(newcomer, day, "新增", change_date=day - dt.timedelta(days=1))
+                    _move_in(deployment, builder, rng, county.code, day)
                     continue
                 person = rng.choice(free)
                 if person.id_number in cancelled or person.added_on:
@@ -144,3 +121,35 @@ def builder_ids_for(deployment: Deployment, county_code: str):
             county_code, deployment.province, deployment.used_ids
         )
     return deployment.other_ids[county_code]
+
+
+def _birth(builder, rng, household: Household, day: dt.date, as_of: dt.date) -> None:
+    """A baby of a free household, registered on ``day`` (born up to 25 days before)."""
+    head_age = household.head.age(as_of)
+    sex = rng.choice("12")
+    relation = ("子" if sex == "1" else "女") if head_age < 45 else "孙子女"
+    birth = day - dt.timedelta(days=rng.randint(0, 25))
+    baby = builder.person(household, relation, 0, sex, household.head.name[0])
+    baby.birth = birth
+    baby.id_number = builder.ids.allocate(birth, sex)
+    baby.added_on = day
+    baby.schooling, baby.labour, baby.health = "非在校生", "无劳动力", "健康"
+    baby.disability = None
+    add_event(baby, day, "新增", change_date=birth)
+
+
+def _move_in(deployment: Deployment, builder, rng, county_code: str, day: dt.date) -> None:
+    """A newcomer in a household of their own, registered on ``day``."""
+    household = builder.household()
+    age = rng.randint(20, 45)
+    sex = rng.choice("12")
+    newcomer = builder.person(household, "户主", age, sex)
+    others = [c for c in deployment_county_codes(deployment) if c != county_code]
+    if others:
+        # Born elsewhere: the ID number keeps the county of first registration.
+        newcomer.id_number = builder_ids_for(deployment, rng.choice(others)).allocate(
+            newcomer.birth, sex
+        )
+    newcomer.added_on = day
+    newcomer.disability = None
+    add_event(newcomer, day, "新增", change_date=day - dt.timedelta(days=1))

@@ -106,21 +106,10 @@ def medical(deployment: Deployment, ids: MedicalIds) -> None:
                     last = min(month_end_of(year, month), period.complete_end)
                     if last < first or not present(person, last) or rng.random() > 0.26:
                         continue
-                    visit_type = rng.choices(("普通门诊", "门诊慢特病", "住院"), (72, 20, 8))[0]
-                    if visit_type == "住院":
-                        total = rng.randint(2_500, 38_000) * 100
-                        self_pay = total * rng.randint(6, 14) // 100
-                        stay = rng.randint(3, 15)
-                    else:
-                        total = rng.randint(30, 1_500 if visit_type == "门诊慢特病" else 400) * 100
-                        self_pay = total * rng.randint(20, 50) // 100
-                        stay = 0
-                    if spent + self_pay > budget:
-                        visit_type, stay = "普通门诊", 0
-                        total = rng.randint(20, 80) * 100
-                        self_pay = total * 3 // 10
-                        if spent + self_pay > budget:
-                            continue
+                    bill = _bill(rng, budget - spent)
+                    if bill is None:
+                        continue
+                    visit_type, total, self_pay, stay = bill
                     spent += self_pay
                     settled = random_day(rng, first, last)
                     row = settlement(
@@ -142,21 +131,46 @@ def medical(deployment: Deployment, ids: MedicalIds) -> None:
                     deployment.medical.setdefault((year, month), []).append(row)
                     later = [m for m in period.months if m > (year, month)]
                     if later and reversals < 3 and rng.random() < 0.02:
-                        # A reversal months later (the department's correction of a bill).
                         reversals += 1
-                        r_year, r_month = later[-1] if len(later) > 1 else later[0]
-                        r_day = random_day(
-                            rng,
-                            dt.date(r_year, r_month, 1),
-                            min(month_end_of(r_year, r_month), period.complete_end),
-                        )
-                        reversal = reversal_of(row, r_day)
-                        deployment.medical.setdefault((r_year, r_month), []).append(reversal)
-                        deployment.truth.quirk(
-                            "reversal",
-                            file=f"medical/yibao_settle_{year}{month:02d}.csv",
-                            original_settlement_id=row["结算ID"],
-                            reversal_file=f"medical/yibao_settle_{r_year}{r_month:02d}.csv",
-                        )
+                        _reverse_later(deployment, rng, row, (year, month), later)
         for rows in deployment.medical.values():
             rows.sort(key=lambda r: (r["结算日期"], r["结算ID"]))
+
+
+def _bill(rng, budget_left: int) -> tuple[str, int, int, int] | None:
+    """A visit's (type, total, self-pay, stay) within the household's budget, or None."""
+    visit_type = rng.choices(("普通门诊", "门诊慢特病", "住院"), (72, 20, 8))[0]
+    if visit_type == "住院":
+        total = rng.randint(2_500, 38_000) * 100
+        self_pay = total * rng.randint(6, 14) // 100
+        stay = rng.randint(3, 15)
+    else:
+        total = rng.randint(30, 1_500 if visit_type == "门诊慢特病" else 400) * 100
+        self_pay = total * rng.randint(20, 50) // 100
+        stay = 0
+    if self_pay > budget_left:
+        visit_type, stay = "普通门诊", 0
+        total = rng.randint(20, 80) * 100
+        self_pay = total * 3 // 10
+        if self_pay > budget_left:
+            return None
+    return visit_type, total, self_pay, stay
+
+
+def _reverse_later(deployment: Deployment, rng, row: dict, month: tuple, later: list) -> None:
+    """A reversal months later (the department's correction of a bill)."""
+    year, month_number = month
+    r_year, r_month = later[-1] if len(later) > 1 else later[0]
+    r_day = random_day(
+        rng,
+        dt.date(r_year, r_month, 1),
+        min(month_end_of(r_year, r_month), deployment.period.complete_end),
+    )
+    reversal = reversal_of(row, r_day)
+    deployment.medical.setdefault((r_year, r_month), []).append(reversal)
+    deployment.truth.quirk(
+        "reversal",
+        file=f"medical/yibao_settle_{year}{month_number:02d}.csv",
+        original_settlement_id=row["结算ID"],
+        reversal_file=f"medical/yibao_settle_{r_year}{r_month:02d}.csv",
+    )

@@ -13,6 +13,7 @@ from simulation.synth.background import (
 )
 from simulation.synth.deployment import add_mark
 from simulation.synth.planted.base import PlanterBase, wrong_check_digit
+from simulation.synth.population import Household
 
 
 class QuarantineCases(PlanterBase):
@@ -38,13 +39,18 @@ class QuarantineCases(PlanterBase):
 
     # --- rows to quarantine in the other feeds -----------------------------------------------
     def other_quarantines(self) -> None:
-
-        deployment = self.deployment
-        last_year, last_month = self.months_until_check()[-1]
-        stamp = f"{last_year}{last_month:02d}"
+        last_month = self.months_until_check()[-1]
         outsider = self.household(
             "quarantine", (("户主", 41, "1"), ("子", 10, "1")), registered=False
         )
+        self.person_quarantines(outsider, last_month)
+        self.credit_code_quarantine(outsider, last_month)
+
+    def person_quarantines(self, outsider: Household, last_month: tuple[int, int]) -> None:
+        """A wrong check digit in the medical, renshe, disability and education feeds."""
+        deployment = self.deployment
+        last_year, last_month_number = last_month
+        stamp = f"{last_year}{last_month_number:02d}"
         head, kid = outsider.members
         for person in outsider.members:
             person.reserved.update({"medical", "renshe", "disability"})
@@ -57,7 +63,7 @@ class QuarantineCases(PlanterBase):
             vocab.ICD10[0],
             18_000,
             5_400,
-            self.day_in(last_year, last_month, 3),
+            self.day_in(last_year, last_month_number, 3),
         )
         row["证件号码"] = wrong_check_digit(head.id_number)
         add_mark(row, self.quarantine("medical", "证件号码", row["证件号码"]))
@@ -90,6 +96,10 @@ class QuarantineCases(PlanterBase):
         add_mark(row, self.quarantine("education", "id_number", row["id_number"]))
         deployment.enrolment_extra.append(row)
 
+    def credit_code_quarantine(self, outsider: Household, last_month: tuple[int, int]) -> None:
+        """An enterprise-aid row whose credit code fails its check character."""
+        deployment = self.deployment
+        stamp = f"{last_month[0]}{last_month[1]:02d}"
         companies = [b for b in deployment.businesses if b["entity_type"] == "有限责任公司"]
         uscc = companies[0]["uscc"] if companies else "91520123MA6DKQ1X0P"
         broken = uscc[:17] + ("0" if uscc[17] != "0" else "1")
@@ -101,7 +111,7 @@ class QuarantineCases(PlanterBase):
             "帮扶方式": "捐赠",
             "帮扶金额（元）": "50000.00",
             "受益人数": 120,
-            "帮扶日期": self.day_in(last_year, last_month, 6).isoformat(),
+            "帮扶日期": self.day_in(*last_month, 6).isoformat(),
         }
         case = self.quarantine(
             "assistance",
