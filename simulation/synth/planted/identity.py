@@ -152,6 +152,11 @@ class IdentityCases(PlanterBase):
 
     # --- V05 死亡未销 / M07 主要劳力死亡 -------------------------------------------------------
     def v05_m07(self) -> None:
+        self.v05()
+        self.m07()
+
+    def v05(self) -> None:
+        """A death cancels a hukou; other reasons for 注销 do not fire V05."""
         elderly = self.household("V05", (*FAMILY, ("父母", 82, "1")))
         father = self.member(elderly, "父母")
         self.labour(father, "丧失劳动力")
@@ -171,6 +176,8 @@ class IdentityCases(PlanterBase):
         add_event(son, self.date_before_check(28), "注销", reason="服兵役")
         self.case("V05", "negative", soldier, son, "hukou 注销 with reason 服兵役")
 
+    def m07(self) -> None:
+        """The only labourer died (also a V05 case), or one of two, or moved out."""
         sole = self.household(
             "M07", (("户主", 52, "1"), ("配偶", 50, "2"), ("父母", 79, "2"), ("女", 12, "2"))
         )

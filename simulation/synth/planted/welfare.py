@@ -60,20 +60,27 @@ class WelfareCases(PlanterBase):
 
     # --- V09 虚假脱贫 and M01 收入低于监测线 ---------------------------------------------------
     def v09_m01(self) -> None:
-        def exited(rule, expect, note, income, status="已脱贫", exit_year=2020, also=()):
-            household = self.household(rule, status=status, exit_year=exit_year, net_income=income)
-            self.case(rule, expect, household, None, note, net_income_per_capita=income)
-            for other_rule, other_expect in also:
-                self.case(
-                    other_rule,
-                    other_expect,
-                    household,
-                    None,
-                    f"{note} (the {rule} case of this household)",
-                    net_income_per_capita=income,
-                )
-            return household
+        self.v09()
+        self.m01()
 
+    def income_case(self, rule, expect, note, income, status="已脱贫", exit_year=2020, also=()):
+        """A household of ``income`` per head, with its case and the cases it also is."""
+        household = self.household(rule, status=status, exit_year=exit_year, net_income=income)
+        self.case(rule, expect, household, None, note, net_income_per_capita=income)
+        for other_rule, other_expect in also:
+            self.case(
+                other_rule,
+                other_expect,
+                household,
+                None,
+                f"{note} (the {rule} case of this household)",
+                net_income_per_capita=income,
+            )
+        return household
+
+    def v09(self) -> None:
+        """已脱贫 below the exit year's poverty line, and near misses (most are M01 cases too)."""
+        exited = self.income_case
         exited(
             "V09",
             "positive",
@@ -115,6 +122,9 @@ class WelfareCases(PlanterBase):
             status="未脱贫",
             also=[("M01", "positive")],
         )
+
+    def m01(self) -> None:
+        exited = self.income_case
         exited("M01", "positive", "已脱贫 with 年人均纯收入 6,500 < 7,000", 6_500, also=[])
         exited("M01", "positive", "返贫 with 年人均纯收入 5,000", 5_000, status="返贫")
         exited("M01", "negative", "年人均纯收入 exactly 7,000", 7_000)
@@ -122,7 +132,11 @@ class WelfareCases(PlanterBase):
 
     # --- S01 高校录取资助 ---------------------------------------------------------------------
     def s01(self) -> None:
+        self.s01_positives()
+        self.s01_negatives()
 
+    def s01_positives(self) -> None:
+        """Admitted this year: a registered student (listed twice) and a monitored one."""
         year = self.as_of.year
         admissions = self.deployment.admissions
 
@@ -154,6 +168,10 @@ class WelfareCases(PlanterBase):
                 admission_year=year,
             )
 
+    def s01_negatives(self) -> None:
+        """Admitted last year, or a namesake admitted instead."""
+        year = self.as_of.year
+        admissions = self.deployment.admissions
         last_year = self.household("S01", (*FAMILY[:2], ("子", 19, "1")))
         older = self.member(last_year, "子")
         older.schooling = "本科及以上"
