@@ -156,17 +156,7 @@ def generate_scale(
     with context.Pool(workers) as pool:
         for result in pool.imap(make_chunk, tasks, chunksize=1):
             report.population_cpu_seconds += result["population_seconds"]
-            for (feed, month), (data, rows, seconds) in result["feeds"].items():
-                months = [month] if month else period.months
-                for each in months:
-                    started = time.perf_counter()
-                    outputs.write(feed, each, data)
-                    tally = report.feeds.setdefault(feed, FeedTally())
-                    tally.rows += rows
-                    tally.bytes += len(data)
-                    tally.cpu_seconds += (seconds if each == months[0] else 0) + (
-                        time.perf_counter() - started
-                    )
+            _append_chunk(result["feeds"], outputs, report, period)
             for members in result.get("registry", ()):
                 registry_rows.setdefault(members[0][5][:6], []).append(members)
     outputs.close()
@@ -180,3 +170,18 @@ def generate_scale(
         tally.bytes += sum(p.stat().st_size for p in (landing / "registry").rglob("*.xlsx"))
     report.wall_seconds = time.perf_counter() - began
     return report
+
+
+def _append_chunk(feeds: dict, outputs: Outputs, report: ScaleReport, period: Period) -> None:
+    """A chunk's bytes appended to each feed's file (every month's, for the fulls), tallied."""
+    for (feed, month), (data, rows, seconds) in feeds.items():
+        months = [month] if month else period.months
+        for each in months:
+            started = time.perf_counter()
+            outputs.write(feed, each, data)
+            tally = report.feeds.setdefault(feed, FeedTally())
+            tally.rows += rows
+            tally.bytes += len(data)
+            tally.cpu_seconds += (seconds if each == months[0] else 0) + (
+                time.perf_counter() - started
+            )
