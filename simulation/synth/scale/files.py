@@ -85,7 +85,6 @@ def write_registry(
         members_sheet.write_row(0, 0, columns.REGISTRY_MEMBER)
         household_row, member_row = 2, 1
         sequences: dict[str, int] = {}
-        relation_words = {"01": "户主", "10": "配偶", "20": "子", "30": "女"}
         for members in households.get(county.code, ()):
             head = members[0]
             village = head[7]
@@ -93,25 +92,33 @@ def write_registry(
             household_id = f"{village}{sequences[village]:08d}"
             net = rng.randint(7_500, 18_000)
             households_sheet.write_row(
-                household_row,
-                0,
-                (household_id, head[1], head[0], village, "一般贫困户", "国家标准", "因病", "",
-                 len(members), 2.5, 96.0, "无", "是", net * len(members) * 0.7,
-                 net * len(members) * 0.2, 0, net * len(members) * 0.1, 0, float(net), "已脱贫",
-                 2020, 2014, "贵州省农村信用社", f"62{head[0][6:]}", "13800000000"),
-            )  # fmt: skip
+                household_row, 0, _household_cells(household_id, members, net)
+            )
             household_row += 1
             for person in members:
-                members_sheet.write_row(
-                    member_row,
-                    0,
-                    (household_id, person[1], person[0], relation_words[person[6]],
-                     "男" if person[2] == "1" else "女", vocab.ETHNIC_NAMES[person[4]], "初中",
-                     "非在校生", "健康", "普通劳动力" if 16 <= person[8] <= 60 else "无劳动力",
-                     "无", 0, "是", "是"),
-                )  # fmt: skip
+                members_sheet.write_row(member_row, 0, _member_cells(household_id, person))
                 member_row += 1
         workbook.close()
         Path(f"{path}.ok").write_bytes(b"")
         written += household_row - 2 + member_row - 1
     return written
+
+
+RELATION_WORDS = {"01": "户主", "10": "配偶", "20": "子", "30": "女"}
+
+
+def _household_cells(household_id: str, members: list, net: int) -> tuple:
+    """A 户信息 row: the head's household, exited in 2020 with ``net`` yuan per head."""
+    head, size = members[0], len(members)
+    return (household_id, head[1], head[0], head[7], "一般贫困户", "国家标准", "因病", "",
+            size, 2.5, 96.0, "无", "是", net * size * 0.7,
+            net * size * 0.2, 0, net * size * 0.1, 0, float(net), "已脱贫",
+            2020, 2014, "贵州省农村信用社", f"62{head[0][6:]}", "13800000000")  # fmt: skip
+
+
+def _member_cells(household_id: str, person: tuple) -> tuple:
+    """A 成员信息 row of one resident tuple."""
+    return (household_id, person[1], person[0], RELATION_WORDS[person[6]],
+            "男" if person[2] == "1" else "女", vocab.ETHNIC_NAMES[person[4]], "初中",
+            "非在校生", "健康", "普通劳动力" if 16 <= person[8] <= 60 else "无劳动力",
+            "无", 0, "是", "是")  # fmt: skip
