@@ -214,28 +214,29 @@
 
 {#- V09's refusal (issue 13): when a checked 已脱贫 household exited in a year with no
     configured poverty line, stop the run with a message naming the year(s) and the key to set.
-    Runs the check against the built upstream tables at execution time; in a unit test (whose
-    inputs are fixtures, not tables) it does nothing. -#}
+    A pre-hook (a DO block run by the database before the model), so compiling the project
+    (docs, sqlfluff) needs no built tables; a unit test runs no hooks. -#}
 {% macro refuse_unconfigured_poverty_lines(households_relation, lines_relation) -%}
-    {%- if execute and model.resource_type == 'model' -%}
-        {%- set query -%}
-            select distinct households.exit_year
-            from {{ households_relation }} as households
-            where
-                households.poverty_status = '已脱贫'
-                and households.exit_year is not null
-                and households.exit_year not in (select policy_year from {{ lines_relation }})
-            order by households.exit_year
-        {%- endset -%}
-        {%- set years = run_query(query).columns[0].values() | list -%}
-        {%- if years -%}
-            {%- set listed = years | map('int') | map('string') | join(', ') -%}
-            {{ exceptions.raise_compiler_error(
-                "V09 虚假脱贫 refuses to run: no poverty line is configured for year " ~ listed
-                ~ " (households exited that year). Set it in the configuration file under"
-                ~ " policy.poverty_line." ~ (years[0] | int) ~ " (dbt var poverty_line_overrides)."
-                ~ " 2017-2019 have no verified default and are never guessed."
-            ) }}
-        {%- endif -%}
-    {%- endif -%}
+do $refuse$
+declare
+    missing_years text;
+    first_year integer;
+begin
+    select string_agg(exit_year::text, ', ' order by exit_year), min(exit_year)
+    into missing_years, first_year
+    from (
+        select distinct households.exit_year
+        from {{ households_relation }} as households
+        where
+            households.poverty_status = '已脱贫'
+            and households.exit_year is not null
+            and households.exit_year not in (select policy_year from {{ lines_relation }})
+    ) as missing;
+    if missing_years is not null then
+        raise exception 'V09 虚假脱贫 refuses to run: no poverty line is configured for year % (households exited that year). Set it in the configuration file under policy.poverty_line.% (dbt var poverty_line_overrides). 2017-2019 have no verified default and are never guessed.',
+            missing_years, first_year
+            using errcode = '22023';
+    end if;
+end
+$refuse$
 {%- endmacro %}

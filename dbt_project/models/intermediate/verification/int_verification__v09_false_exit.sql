@@ -1,10 +1,12 @@
 -- V09 虚假脱贫: a checked household 已脱贫 in year Y whose declared 年人均纯收入 is below the
 -- poverty line of Y (int_policy__poverty_lines; exactly at the line is not below). Household
 -- level (id_number NULL); evidence: the household's registry row.
--- A year with no configured line stops the run (macro refuse_unconfigured_poverty_lines):
+-- A year with no configured line stops the run (pre-hook refuse_unconfigured_poverty_lines):
 -- 2017-2019 have no verified default and a guessed line would make false alerts.
-{{ refuse_unconfigured_poverty_lines(
-    ref('int_verification__checked_households'), ref('int_policy__poverty_lines')
+{{ config(
+    pre_hook="{{ refuse_unconfigured_poverty_lines(
+        ref('int_verification__checked_households'), ref('int_policy__poverty_lines')
+    ) }}",
 ) }}
 with
 
