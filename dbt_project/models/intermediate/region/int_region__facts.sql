@@ -39,6 +39,11 @@ scores as (
     select * from {{ ref('poverty_index') }}
 ),
 
+population as (
+    select * from {{ ref('int_hukou__population') }}
+    where status = 'active'
+),
+
 deliveries as (
     select * from {{ source('ops', 'delivery') }}
     where status = 'landed'
@@ -53,6 +58,7 @@ people as (
         households.village_code,
         households.attribute,
         households.main_cause,
+        households.poverty_status,
         members.member_key,
         members.household_id,
         members.id_number,
@@ -108,6 +114,19 @@ facts as (
     group by 1, 2, 3, 4
     union all
     {%- endfor %}
+    select
+        village_code,
+        'poor_people',
+        'total',
+        '',
+        count(*) filter (where poverty_status in ('未脱贫', '返贫'))::numeric
+    from people
+    group by 1, 2, 3, 4
+    union all
+    select region_code, 'hukou_population', 'total', '', count(*)::numeric
+    from population
+    group by 1, 2, 3, 4
+    union all
     select village_code, 'households_with_income', 'total', '', count(income_to_line)::numeric
     from features
     group by 1, 2, 3, 4

@@ -38,6 +38,7 @@ ratio_definitions as (
     select *
     from (
         values
+        ('poverty_incidence', 'poor_people', 'total', 'hukou_population', false),
         ('income_per_capita_mean', 'income_per_capita_sum', 'total', 'households_with_income', false),
         ('above_line_rate', 'households_above_line', 'total', 'households_with_income', false),
         ('identification_accuracy', 'flagged_people', 'total', 'people', true),
