@@ -98,6 +98,16 @@ def test_edited_tree_file_changes_scores_without_code_change(built, tmp_path):
         after = _sql_scores(dsn)
         assert after != before
         assert after == _python_scores(dsn, load_tree(edited))
+        # the history keeps both versions of a changed household's score (its trend)
+        run_dbt(dsn, ["snapshot", "--select", "poverty_index_history"], work_dir=tmp_path)
+        changed = next(h for h in after if after[h] != before[h])
+        versions = query(
+            dsn,
+            "select score from marts.poverty_index_history where household_id = %s"
+            " order by dbt_valid_from",
+            changed,
+        )
+        assert [score for (score,) in versions] == [before[changed], after[changed]]
         weights = dict(
             query(dsn, "select indicator_code, weight from marts.poverty_index_indicator")
         )

@@ -2,6 +2,7 @@
 -- (village; the province for data quality, whose deliveries are not per village) x metric x
 -- dimension value. marts.region_stats sums them at every level and derives the rates.
 {%- set age = "date_part('year', age(" ~ as_of_date() ~ ", members.birth_date))" %}
+{%- set province = "'" ~ var('province') ~ "'::text" %}
 with
 
 households as (
@@ -44,6 +45,7 @@ population as (
     where status = 'active'
 ),
 
+-- data quality: on merge with issue 12, read marts.data_quality instead
 deliveries as (
     select * from {{ source('ops', 'delivery') }}
     where status = 'landed'
@@ -63,7 +65,7 @@ people as (
         members.household_id,
         members.id_number,
         members.sex,
-        coalesce(members.education, '未知') as education,
+        members.education,
         case
             when members.birth_date is null then '未知'
             when {{ age }} < 6 then '0-5'
@@ -74,6 +76,15 @@ people as (
     from members
     inner join households
         on members.household_id = households.household_id
+),
+
+placed_alerts as (
+    select
+        households.village_code,
+        alerts.rule_code
+    from alerts
+    inner join households
+        on alerts.household_id = households.household_id
 ),
 
 -- A flagged person: a member with an open alert, or any member of a household with an open
@@ -90,152 +101,98 @@ flagged as (
             and (alerts.id_number is null or people.id_number = alerts.id_number)
 ),
 
+object_risks as (
+    select
+        objects.village_code,
+        risks.risk_code
+    from objects
+    cross join lateral unnest(objects.risk_codes) as risks (risk_code)
+),
+
+object_months as (
+    select
+        village_code,
+        to_char(first_seen, 'YYYY-MM') as first_month,
+        object_type
+    from objects
+),
+
 facts as (
-    {%- for dimension in ['total', 'attribute', 'main_cause', 'poverty_status'] %}
-    select
-        village_code as region_code,
-        'households' as metric,
-        '{{ dimension }}' as dimension,
-        {{ "''" if dimension == 'total' else "coalesce(" ~ dimension ~ ", '未知')" }}
-            as dimension_value,
-        count(*)::numeric as value
-    from households
-    group by 1, 2, 3, 4
+    {%- for dimension in [none, 'attribute', 'main_cause', 'poverty_status'] %}
+    {{ region_fact('households', 'village_code', 'households', 'count(*)', dimension) }}
     union all
     {%- endfor %}
-    {%- for dimension in ['total', 'attribute', 'main_cause', 'sex', 'age_band', 'education'] %}
-    select
-        village_code,
-        'people',
-        '{{ dimension }}',
-        {{ "''" if dimension == 'total' else "coalesce(" ~ dimension ~ ", '未知')" }},
-        count(*)::numeric
-    from people
-    group by 1, 2, 3, 4
+    {%- for dimension in [none, 'attribute', 'main_cause', 'sex', 'age_band', 'education'] %}
+    {{ region_fact('people', 'village_code', 'people', 'count(*)', dimension) }}
     union all
     {%- endfor %}
-    select
-        village_code,
-        'poor_people',
-        'total',
-        '',
-        count(*) filter (where poverty_status in ('未脱贫', '返贫'))::numeric
-    from people
-    group by 1, 2, 3, 4
+    {{ region_fact(
+        'people', 'village_code', 'poor_people',
+        "count(*) filter (where poverty_status in ('未脱贫', '返贫'))"
+    ) }}
     union all
-    select region_code, 'hukou_population', 'total', '', count(*)::numeric
-    from population
-    group by 1, 2, 3, 4
+    {{ region_fact('population', 'region_code', 'hukou_population', 'count(*)') }}
     union all
-    select village_code, 'households_with_income', 'total', '', count(income_to_line)::numeric
-    from features
-    group by 1, 2, 3, 4
+    {{ region_fact('features', 'village_code', 'households_with_income', 'count(income_to_line)') }}
     union all
-    select village_code, 'income_per_capita_sum', 'total', '', sum(income_per_capita)
-    from features
-    group by 1, 2, 3, 4
+    {{ region_fact('features', 'village_code', 'income_per_capita_sum', 'sum(income_per_capita)') }}
     union all
-    select
-        village_code,
-        'households_above_line',
-        'total',
-        '',
-        count(*) filter (where income_to_line >= 1)::numeric
-    from features
-    group by 1, 2, 3, 4
+    {{ region_fact(
+        'features', 'village_code', 'households_above_line',
+        'count(*) filter (where income_to_line >= 1)'
+    ) }}
     union all
-    select households.village_code, 'open_alerts', 'rule', alerts.rule_code, count(*)::numeric
-    from alerts
-    inner join households
-        on alerts.household_id = households.household_id
-    group by 1, 2, 3, 4
+    {{ region_fact(
+        'placed_alerts', 'village_code', 'open_alerts', 'count(*)', 'rule_code', 'rule'
+    ) }}
     union all
-    select village_code, 'flagged_people', 'rule', rule_code, count(*)::numeric
-    from flagged
-    group by 1, 2, 3, 4
+    {{ region_fact('flagged', 'village_code', 'flagged_people', 'count(*)', 'rule_code', 'rule') }}
     union all
-    select village_code, 'flagged_people', 'total', '', count(distinct member_key)::numeric
-    from flagged
-    group by 1, 2, 3, 4
+    {{ region_fact('flagged', 'village_code', 'flagged_people', 'count(distinct member_key)') }}
     union all
-    select village_code, 'monitoring_objects', 'total', '', count(*)::numeric
-    from objects
-    group by 1, 2, 3, 4
+    {{ region_fact('objects', 'village_code', 'monitoring_objects', 'count(*)') }}
     union all
-    select village_code, 'monitoring_objects', 'object_type', object_type, count(*)::numeric
-    from objects
-    group by 1, 2, 3, 4
+    {{ region_fact('objects', 'village_code', 'monitoring_objects', 'count(*)', 'object_type') }}
     union all
-    select village_code, 'monitoring_objects', 'risk_code', risk.code, count(*)::numeric
-    from objects
-    cross join lateral unnest(objects.risk_codes) as risk (code)
-    group by 1, 2, 3, 4
+    {{ region_fact('object_risks', 'village_code', 'monitoring_objects', 'count(*)', 'risk_code') }}
     union all
-    select
-        village_code,
-        'monitoring_objects',
-        'month',
-        to_char(first_seen, 'YYYY-MM'),
-        count(*)::numeric
-    from objects
-    group by 1, 2, 3, 4
+    {{ region_fact(
+        'object_months', 'village_code', 'monitoring_objects', 'count(*)', 'first_month', 'month'
+    ) }}
     union all
-    {%- for metric, expression in [
+    {%- for metric, value in [
         ('relocation_households', 'count(*)'),
         ('relocation_moved_in', 'count(*) filter (where has_moved_in)'),
         ('relocation_labourers', 'sum(labourers)'),
         ('relocation_employed', 'sum(employed)'),
         ('relocation_income_sum', 'sum(household_income)'),
     ] %}
-    select origin_village_code, '{{ metric }}', 'total', '', ({{ expression }})::numeric
-    from relocation
-    group by 1, 2, 3, 4
+    {{ region_fact('relocation', 'origin_village_code', metric, value) }}
     union all
     {%- endfor %}
-    {%- for dimension in ['total', 'target_type', 'method'] %}
-    select
-        village_code,
-        'enterprise_aid_amount',
-        '{{ dimension }}',
-        {{ "''" if dimension == 'total' else dimension }},
-        sum(amount)
-    from aid
-    group by 1, 2, 3, 4
+    {%- for dimension in [none, 'target_type', 'method'] %}
+    {{ region_fact('aid', 'village_code', 'enterprise_aid_amount', 'sum(amount)', dimension) }}
     union all
     {%- endfor %}
-    select village_code, 'enterprise_aid_beneficiaries', 'total', '', sum(beneficiaries)::numeric
-    from aid
-    group by 1, 2, 3, 4
+    {{ region_fact('aid', 'village_code', 'enterprise_aid_beneficiaries', 'sum(beneficiaries)') }}
     union all
-    select village_code, 'poverty_index_households', 'band', band, count(*)::numeric
-    from scores
-    group by 1, 2, 3, 4
+    {{ region_fact('scores', 'village_code', 'poverty_index_households', 'count(*)', 'band') }}
     union all
-    select village_code, 'poverty_index_score_sum', 'total', '', sum(score)
-    from scores
-    group by 1, 2, 3, 4
+    {{ region_fact('scores', 'village_code', 'poverty_index_score_sum', 'sum(score)') }}
     union all
     -- data quality by feed (its department: fupin/feeds.yml), for the whole province
-    select
-        '{{ var("province") }}',
-        'dq_rows_received',
-        'feed',
-        feed,
-        coalesce(sum(rows_received), 0)::numeric
-    from deliveries
-    group by 1, 2, 3, 4
+    {{ region_fact(
+        'deliveries', province, 'dq_rows_received', 'coalesce(sum(rows_received), 0)',
+        'feed'
+    ) }}
     {%- for metric, status in [
         ('dq_rows_rejected', none), ('dq_rows_fixed', 'fixed'), ('dq_rows_open', 'open')
     ] %}
     union all
-    select
-        '{{ var("province") }}',
-        '{{ metric }}',
-        'feed',
-        feed,
-        count(*){{ " filter (where status = '" ~ status ~ "')" if status }}::numeric
-    from quarantine
-    group by 1, 2, 3, 4
+    {{ region_fact(
+        'quarantine', province, metric,
+        "count(*)" ~ (" filter (where status = '" ~ status ~ "')" if status else ""), 'feed'
+    ) }}
     {%- endfor %}
 ),
 

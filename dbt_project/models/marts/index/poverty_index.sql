@@ -38,11 +38,11 @@ leaf_nodes as (
     from (
         values
         {%- for leaf in tree.leaves %}
-            {%- set outer = loop %}
-            {%- for node in leaf.path %}
+        {%- set outer = loop %}
+        {%- for node in leaf.path %}
         ({{ index_text(leaf.code) }}, {{ index_text(node) }})
         {{- "," if not (outer.last and loop.last) }}
-            {%- endfor %}
+        {%- endfor %}
         {%- endfor %}
     ) as tree_paths (indicator_code, node_code)
 ),

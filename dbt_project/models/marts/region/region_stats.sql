@@ -30,7 +30,12 @@ additive as (
     from facts
     inner join levels
         on length(facts.region_code) >= levels.code_length
-    group by 1, 2, 3, 4, 5
+    group by
+        left(facts.region_code, levels.code_length),
+        levels.region_level,
+        facts.metric,
+        facts.dimension,
+        facts.dimension_value
 ),
 
 -- rate = numerator / denominator (its 'total' row); complement: 1 - that (识别精准率)
@@ -39,13 +44,25 @@ ratio_definitions as (
     from (
         values
         ('poverty_incidence', 'poor_people', 'total', 'hukou_population', false),
-        ('income_per_capita_mean', 'income_per_capita_sum', 'total', 'households_with_income', false),
+        (
+            'income_per_capita_mean', 'income_per_capita_sum', 'total', 'households_with_income',
+            false
+        ),
         ('above_line_rate', 'households_above_line', 'total', 'households_with_income', false),
         ('identification_accuracy', 'flagged_people', 'total', 'people', true),
         ('flagged_people_share', 'flagged_people', 'rule', 'people', false),
-        ('relocation_occupancy_rate', 'relocation_moved_in', 'total', 'relocation_households', false),
-        ('relocation_employment_rate', 'relocation_employed', 'total', 'relocation_labourers', false),
-        ('relocation_income_mean', 'relocation_income_sum', 'total', 'relocation_households', false),
+        (
+            'relocation_occupancy_rate', 'relocation_moved_in', 'total', 'relocation_households',
+            false
+        ),
+        (
+            'relocation_employment_rate', 'relocation_employed', 'total', 'relocation_labourers',
+            false
+        ),
+        (
+            'relocation_income_mean', 'relocation_income_sum', 'total', 'relocation_households',
+            false
+        ),
         ('poverty_index_mean', 'poverty_index_score_sum', 'total', 'households', false)
     ) as definitions (metric, numerator, numerator_dimension, denominator, is_complement)
 ),
@@ -80,9 +97,15 @@ ratios as (
 ),
 
 stats as (
-    select *, true as is_additive from additive
+    select
+        *,
+        true as is_additive
+    from additive
     union all
-    select *, false as is_additive from ratios
+    select
+        *,
+        false as is_additive
+    from ratios
 ),
 
 final as (
