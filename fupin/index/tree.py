@@ -31,6 +31,8 @@ from typing import Any
 
 import yaml
 
+from fupin.config import ConfigError
+
 PROJECT_ROOT = Path(__file__).resolve().parent.parent.parent
 DEFAULT_TREE = PROJECT_ROOT / "config" / "poverty_index.yml"
 # The warehouse fields a rule may score: the columns of this model, as documented in its YAML.
@@ -51,8 +53,9 @@ FUNCTIONS: dict[str, tuple[str, ...]] = {
 NODE_KEYS = {"code", "name", "weight", "children", "rule"}
 
 
-class TreeError(ValueError):
-    """The indicator tree is invalid; the message names the node and the problem."""
+class TreeError(ConfigError):
+    """The indicator tree is invalid; the message names the node and the problem (a
+    configuration error: ``fupin`` prints it as one line)."""
 
 
 @dataclass(frozen=True)
