@@ -44,7 +44,7 @@ class ReportData:
         return dict(sorted(found.items()))
 
     def name(self, region: str) -> str:
-        return self.names.get(region) or f"村 {region}"
+        return self.names.get(region) or f"村 {region[-3:]}"  # villages are not in the reference
 
     def descendants(self, region: str) -> list[str]:
         """Every region below ``region``, parents before children."""
