@@ -4,12 +4,14 @@ PDF opens with pdftoppm (every page), and no personal data is in either."""
 
 from __future__ import annotations
 
+import datetime as dt
 import subprocess
 from decimal import Decimal
 
 import pytest
 from index.built import built_world, query
 
+from fupin.report.data import ReportError, load_report_data
 from fupin.report.render import display, write_report
 
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("report_world")]
@@ -140,3 +142,13 @@ def test_no_personal_data(report):
         assert id_number not in page and id_number not in text
         if name and len(name) >= 3:
             assert name not in text
+
+
+def test_unknown_region_and_other_check_date_are_refused(report):
+    dsn, *_ = report
+    with pytest.raises(ReportError, match="region 520199: no statistics"):
+        load_report_data(dsn, "520199")
+    with pytest.raises(ReportError, match="as of 2026-10-31, not 2026-10-01"):
+        load_report_data(dsn, COUNTY, dt.date(2026, 10, 1))
+    with pytest.raises(ReportError, match="expected a 2-, 4-, 6-, 9- or 12-digit"):
+        load_report_data(dsn, "5201234")
