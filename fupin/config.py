@@ -155,6 +155,8 @@ class PolicyConfig(_Strict):
     monitoring_threshold: dict[int, float] = {}
     # Free-form overrides passed to dbt as vars (thresholds, switches), by their var name.
     vars: dict[str, Any] = {}
+    # The poverty index's indicator tree (policy.md §4); None: config/poverty_index.yml.
+    index_tree: Path | None = None
 
 
 class AirflowConfig(_Strict):
@@ -196,7 +198,13 @@ class Config(_Strict):
                 str(k): v for k, v in self.policy.monitoring_threshold.items()
             },
             **self.policy.vars,
+            **self._index_tree_vars(),
         }
+
+    def _index_tree_vars(self) -> dict[str, Any]:
+        from fupin.index.tree import dbt_vars  # validated here: a bad tree fails before dbt
+
+        return dbt_vars(self.policy.index_tree)
 
 
 def _expand_env(value: Any, path: str) -> Any:

@@ -30,6 +30,7 @@ from typing import Any
 from dbt.cli.main import dbtRunner, dbtRunnerResult
 from dbt_common.events.base_types import EventMsg
 
+from fupin.index.tree import dbt_vars as tree_vars
 from fupin.privacy.stages import role_of
 from fupin.warehouse import parse_dsn
 
@@ -96,6 +97,8 @@ def run_dbt(
         raise ValueError("run_dbt needs a dbt command, e.g. ['build']")
     if work_dir is None and keep_in is not None:
         work_dir = run_folder(keep_in, args[0])
+    if not vars or "poverty_index_tree" not in vars:  # the default indicator tree (policy.md §4)
+        vars = {**tree_vars(), **(vars or {})}
     with _LOCK, _work_dir(work_dir) as folder:
         command = [
             *args,
