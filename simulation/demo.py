@@ -171,6 +171,22 @@ MONITORING = """
     where o.removed_on is null group by 1, 2 order by 1, 2"""
 
 
+def county_report_and_docs(config_path: Path) -> tuple[Path, Path | None, Path]:
+    """The county report (HTML, and PDF where Chromium is installed) and the dbt docs site."""
+    from fupin.config import load_config
+    from fupin.docs import generate_docs
+    from fupin.report.render import write_report
+
+    config = load_config(config_path)
+    html, pdf = write_report(
+        warehouse.resolve_dsn(config),
+        "520123",
+        config.reports_dir / "regions",
+        pdf=shutil.which("chromium") is not None,  # make browser installs it
+    )
+    return html, pdf, generate_docs(config)
+
+
 def warehouse_findings(config_path: Path) -> str:
     """Alerts per rule, 识别精准率 per county and monitoring objects, read from the marts."""
     from fupin.config import load_config
@@ -230,6 +246,9 @@ def main() -> int:
             members = len(national.records("member"))
             write_config(*args)  # reusable without the simulated sources
         findings = warehouse_findings(CONFIG)
+        with stage(progress, "county report and dbt docs site") as done:
+            report_html, report_pdf, docs_site = county_report_and_docs(CONFIG)
+            done["text"] = "county report (HTML" + (", PDF)" if report_pdf else ")") + ", docs site"
         with stage(progress, "stopping the embedded PostgreSQL") as done:
             warehouse.stop_embedded(DEMO_DIR / "warehouse")
             done["text"] = "embedded PostgreSQL stopped (fupin warehouse start to query it)"
@@ -250,6 +269,8 @@ where to look:
   ground truth          {synth.ground_truth}
   reports, cycle 1      {first.report_dir}
   reports, cycle 2      {second.report_dir}
+  county report         {report_html}{f" and {report_pdf.name}" if report_pdf else ""}
+  dbt docs site         {docs_site / "index.html"} (fupin docs --serve)
   steward notices       {DEMO_DIR / "reports" / "notifications.jsonl"}
   dbt runs (artifacts)  {DEMO_DIR / "dbt-runs"} (manifest.json, run_results.json, dbt.log)
   national simulator    {households} households, {members} members ({NATIONAL_STATE})
