@@ -107,7 +107,7 @@ def test_sql_and_gx_quarantine_the_same_rows(warehouse_dsn, tmp_path, new_databa
     assert sql_quarantine == gx_quarantine
     assert sql_results == gx_results
     # Not vacuous: every feed was checked, and every planted quarantine case was found.
-    checked = {feed for feed, in _query(warehouse_dsn, "select distinct feed from ops.delivery")}
+    checked = {feed for (feed,) in _query(warehouse_dsn, "select distinct feed from ops.delivery")}
     assert checked == set(load_catalog())
     found = {(f, r, c) for _, _, f, r, c, *_ in sql_quarantine}
     planted = {
