@@ -27,6 +27,7 @@ from fupin.notices import (
 from fupin.notify import Notice, notify, read_outbox
 from fupin.pipeline import land_feed
 from simulation.synth import generate
+from tests.conftest import PROJECT_ROOT
 from tests.feeds.test_bad_values import append_broken
 
 MEDICAL = load_catalog()["medical"]
@@ -208,3 +209,42 @@ def test_a_feed_run_notifies_its_spike_and_drift(medical_world, receivers, wareh
 
     # The same deliveries again: nothing new landed, nothing to tell.
     assert notify_findings(config, MEDICAL, land_feed(config, "medical")) == []
+
+
+@pytest.mark.integration
+@pytest.mark.airflow
+@pytest.mark.xdist_group("dag_runs")
+def test_the_feed_dag_tells_the_steward(medical_world, receivers, warehouse_dsn, monkeypatch):
+    """The wiring: the landing task's success callback (FeedFindingsNotifier) sends them."""
+    from airflow.dag_processing.dagbag import DagBag
+    from airflow.utils import db
+
+    url, posted, port, mailbox = receivers
+    config = medical_world / "fupin.yml"
+    notifications = {
+        "webhook_url": url,
+        "smtp": {"host": "127.0.0.1", "port": port, "sender": "fupin@example.org"},
+        "recipients": {"steward_medical": ["yibao-steward@example.org"]},
+    }
+    config.write_text(
+        json.dumps(
+            {
+                "province": "52",
+                "warehouse": {"dsn": warehouse_dsn},
+                "landing": {"root": str(medical_world / "landing")},
+                "airflow": {"home": str(medical_world / "airflow")},
+                "notifications": notifications,
+            }
+        ),
+        encoding="utf-8",
+    )
+    monkeypatch.setenv("FUPIN_CONFIG", str(config))
+    db.initdb()
+    bag = DagBag(dag_folder=str(PROJECT_ROOT / "dags" / "feeds.py"))
+    assert not bag.import_errors, bag.import_errors
+    run = bag.dags["feed_medical"].test(run_conf={"as_of": "2026-10-31"})
+
+    assert str(run.state) == "success"
+    assert sorted(n["kind"] for n in posted) == ["quarantine_spike", "schema_drift"]
+    assert {n["steward"] for n in posted} == {"steward_medical"}
+    assert len(mailbox.messages) == 2
