@@ -40,45 +40,40 @@ class Delivery:
         return self.rows_quarantined / self.rows_received if self.rows_received else 0.0
 
 
-def failed_delivery_notice(feed: Feed, failed: list[dict], run: str) -> Notice | None:
-    if not failed:
-        return None
-    lines = [f"{item['file']}: {item['error']}" for item in failed]
+def _notice(feed: Feed, kind: str, subject: str, lines: list[str], advice: str) -> Notice:
     return Notice(
         steward=feed.steward_role,
         feed=feed.name,
-        kind="failed_delivery",
+        kind=kind,
         department=feed.department,
-        subject=f"{len(failed)} {feed.name} delivery file(s) could not be landed",
-        text="\n".join(
-            [
-                *lines,
-                "",
-                f"Nothing of these files was landed (run {run}). "
-                "Please deliver a corrected file (_vN) with its .ok marker.",
-            ]
-        ),
+        subject=subject,
+        text="\n".join([*lines, "", advice]),
+    )
+
+
+def failed_delivery_notice(feed: Feed, failed: list[dict], run: str) -> Notice | None:
+    if not failed:
+        return None
+    return _notice(
+        feed,
+        "failed_delivery",
+        f"{len(failed)} {feed.name} delivery file(s) could not be landed",
+        [f"{item['file']}: {item['error']}" for item in failed],
+        f"Nothing of these files was landed (run {run}). "
+        "Please deliver a corrected file (_vN) with its .ok marker.",
     )
 
 
 def drift_notice(feed: Feed, drift: list[str]) -> Notice | None:
     if not drift:
         return None
-    return Notice(
-        steward=feed.steward_role,
-        feed=feed.name,
-        kind="schema_drift",
-        department=feed.department,
-        subject=f"{feed.name}: the delivered columns changed ({len(drift)} change(s))",
-        text="\n".join(
-            [
-                *drift,
-                "",
-                "Added columns are kept in raw but not used; missing columns land empty. "
-                "Please confirm the change (acknowledge it on the steward page) or deliver "
-                "the agreed columns.",
-            ]
-        ),
+    return _notice(
+        feed,
+        "schema_drift",
+        f"{feed.name}: the delivered columns changed ({len(drift)} change(s))",
+        drift,
+        "Added columns are kept in raw but not used; missing columns land empty. Please "
+        "confirm the change (acknowledge it on the steward page) or deliver the agreed columns.",
     )
 
 

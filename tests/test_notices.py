@@ -8,7 +8,7 @@ import json
 import logging
 import socket
 import threading
-from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from http.server import ThreadingHTTPServer
 
 import pytest
 from aiosmtpd.controller import Controller
@@ -29,6 +29,7 @@ from fupin.pipeline import land_feed
 from simulation.synth import generate
 from tests.conftest import PROJECT_ROOT
 from tests.feeds.test_bad_values import append_broken
+from tests.test_operators_dags import _Webhook
 
 MEDICAL = load_catalog()["medical"]
 POLICY = SpikePolicy()
@@ -84,19 +85,6 @@ def test_notices_go_to_the_feeds_steward_in_its_departments_name():
 # --- channels: log, outbox, webhook, SMTP ---------------------------------------------------
 
 
-class _Webhook(BaseHTTPRequestHandler):
-    received: list[dict] = []
-
-    def do_POST(self):  # noqa: N802 (http.server's naming)
-        body = self.rfile.read(int(self.headers["Content-Length"]))
-        type(self).received.append(json.loads(body))
-        self.send_response(204)
-        self.end_headers()
-
-    def log_message(self, *args):
-        pass
-
-
 class _Mailbox:
     def __init__(self):
         self.messages: list = []
@@ -114,7 +102,7 @@ def _free_port() -> int:
 
 @pytest.fixture
 def receivers():
-    _Webhook.received = []
+    _Webhook.received.clear()
     web = ThreadingHTTPServer(("127.0.0.1", 0), _Webhook)
     threading.Thread(target=web.serve_forever, daemon=True).start()
     mailbox = _Mailbox()
