@@ -152,7 +152,9 @@ def unexpected_sql(expectation: Expectation) -> str:
     if expectation.type not in NULLS_COUNT:
         condition = sa.and_(column.is_not(None), condition)
     flag = sa.func.coalesce(condition, sa.false())
-    text = str(flag.compile(dialect=postgresql.dialect(), compile_kwargs={"literal_binds": True}))
+    # A "named" dialect renders "%" as is; it is doubled once below for psycopg2.
+    dialect = postgresql.dialect(paramstyle="named")
+    text = str(flag.compile(dialect=dialect, compile_kwargs={"literal_binds": True}))
     return text.replace("%", "%%")  # the statement also takes psycopg2 parameters
 
 

@@ -132,3 +132,31 @@ def test_every_expectation_of_every_suite_compiles():
         for expectation in expectations:
             assert expectation.type in CONDITIONS
             assert "coalesce" in unexpected_sql(expectation)
+
+
+def test_an_expectation_without_a_sql_form_fails_loudly(tmp_path, monkeypatch, new_database):
+    import fupin.quality_sql as quality_sql
+
+    suite = {
+        "name": "x",
+        "expectations": [
+            {
+                "type": "expect_column_values_to_match_regex",
+                "kwargs": {"column": "a", "regex": "^5%'"},
+            },
+            {"type": "expect_column_mean_to_be_between", "kwargs": {"column": "a"}},
+        ],
+    }
+    (tmp_path / "raw__x.json").write_text(json.dumps(suite), encoding="utf-8")
+    monkeypatch.setattr(quality_sql, "EXPECTATIONS_DIR", tmp_path)
+    with pytest.raises(ValueError, match="raw__x.json expectation 2: expect_column_mean"):
+        load_expectations("raw__x")
+    suite["expectations"].pop()
+    (tmp_path / "raw__x.json").write_text(json.dumps(suite), encoding="utf-8")
+    (regex,) = load_expectations("raw__x")[1]
+    # A quote is doubled, a percent sign escaped for psycopg2's parameters.
+    flag = unexpected_sql(regex)
+    assert "'^5%%'''" in flag
+    with warehouse.connect(new_database("fupin_quality_regex")) as conn, conn.cursor() as cur:
+        cur.execute(f'select {flag} from unnest(%(v)s::text[]) t("a")', {"v": ["5%'", "6"]})
+        assert [row[0] for row in cur.fetchall()] == [False, True]
