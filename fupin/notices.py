@@ -90,7 +90,9 @@ def is_spike(current: Delivery, previous: list[Delivery], policy: SpikePolicy) -
     )
 
 
-def spike_notice(feed: Feed, current: Delivery, previous: list[Delivery], policy) -> Notice:
+def spike_notice(
+    feed: Feed, current: Delivery, previous: list[Delivery], policy: SpikePolicy
+) -> Notice:
     recent = previous[: policy.lookback]
     if recent:
         before = ", ".join(f"{d.rate:.1%}" for d in recent)
