@@ -163,11 +163,40 @@ class AirflowConfig(_Strict):
     home: Path = PROJECT_ROOT / "var" / "airflow"
 
 
+class SmtpConfig(_Strict):
+    """A mail server for stewards' notices (addresses per steward role: ``recipients``)."""
+
+    host: str
+    port: int = 25
+    sender: str  # the From address
+    starttls: bool = False
+    username: str | None = None
+    password: Secret | None = None
+    timeout: float = 10.0
+
+
+class SpikePolicy(_Strict):
+    """When a delivery's quarantine is a spike worth a notice (fupin.notices)."""
+
+    # The feed's previous checked deliveries of the same file kind that make the baseline.
+    lookback: int = 5
+    # A spike: the quarantine rate is above factor x the baseline's median rate ...
+    factor: float = 3.0
+    # ... and above this rate (also the threshold of a first delivery, with no baseline) ...
+    min_rate: float = 0.02
+    # ... and at least this many rows are quarantined (a few bad rows are routine).
+    min_rows: int = 10
+
+
 class NotificationsConfig(_Strict):
-    """Where stewards' notices go besides the outbox file (reports/notifications.jsonl)."""
+    """Where stewards' notices go besides the outbox file and the log (fupin.notify)."""
 
     # A chat or mail gateway that takes a JSON POST {steward, subject, text}; None: file only.
     webhook_url: HttpUrl | None = None
+    smtp: SmtpConfig | None = None
+    # Steward role (feeds.yml steward_role) -> e-mail addresses; a role without any gets none.
+    recipients: dict[str, list[str]] = {}
+    spike: SpikePolicy = SpikePolicy()
 
 
 class Config(_Strict):

@@ -15,13 +15,14 @@ a row staging can parse:
 - ``expect_column_values_to_match_character_of``: the value equals one character of another
   column (残疾类别 / 残疾等级 against the certificate number).
 
+The conditions themselves live in fupin.quality_sql, which also compiles the suites to one SQL
+statement each (the fast path of fupin.quality); GX evaluates the very same expressions.
 Null values are never unexpected here (GX skips them): required fields have their own
 ``expect_column_values_to_not_be_null``.
 """
 
 from __future__ import annotations
 
-import sqlalchemy as sa
 from great_expectations.execution_engine import SqlAlchemyExecutionEngine
 from great_expectations.expectations.expectation import ColumnMapExpectation
 from great_expectations.expectations.metrics import (
@@ -29,50 +30,16 @@ from great_expectations.expectations.metrics import (
     column_condition_partial,
 )
 
-# Per date format: the full-value regex and the 1-based positions of year, month and day
-# (day None: the first of the month).
-DATE_FORMATS = {
-    "YYYY-MM-DD": (r"^[0-9]{4}-[0-9]{2}-[0-9]{2}$", 1, 6, 9),
-    "YYYYMMDD": (r"^[0-9]{8}$", 1, 5, 7),
-    "YYYYMM": (r"^[0-9]{6}$", 1, 5, None),
-    "ISO-8601": (
-        r"^[0-9]{4}-[0-9]{2}-[0-9]{2}[T ]([01][0-9]|2[0-3]):[0-5][0-9](:[0-5][0-9](\.[0-9]+)?)?"
-        r"(Z|[+-][0-9]{2}:?[0-9]{2})?$",
-        1,
-        6,
-        9,
-    ),
-}
+from fupin.quality_sql import (
+    DATE_FORMATS,
+    date_condition,
+    id_number_condition,
+    match_character_condition,
+    starts_with_id_number_condition,
+    uscc_condition,
+)
 
-
-def _integer(text):
-    return sa.cast(text, sa.Integer)
-
-
-def date_condition(column, date_format: str):
-    """SQL: the value is a real date in ``date_format``; CASE keeps the casts behind the regex."""
-    if date_format not in DATE_FORMATS:
-        raise ValueError(f"unknown date format {date_format!r}; one of {sorted(DATE_FORMATS)}")
-    regex, y, m, d = DATE_FORMATS[date_format]
-    value = sa.func.btrim(column)
-    year = _integer(sa.func.substr(value, y, 4))
-    month = _integer(sa.func.substr(value, m, 2))
-    day = _integer(sa.func.substr(value, d, 2)) if d else sa.literal(1)
-    # A day that overflows its month lands in the next month: 2026-02-31 -> March.
-    real_day = sa.extract("month", sa.func.make_date(year, month, 1) + (day - 1)) == month
-    return sa.case(
-        (
-            value.op("~")(regex),
-            sa.case(
-                (
-                    sa.and_(year.between(1900, 2099), month.between(1, 12), day.between(1, 31)),
-                    real_day,
-                ),
-                else_=sa.false(),
-            ),
-        ),
-        else_=sa.false(),
-    )
+__all__ = ["DATE_FORMATS", "date_condition"]  # their home is fupin.quality_sql
 
 
 class ColumnValuesValidIdNumber(ColumnMapMetricProvider):
@@ -80,7 +47,7 @@ class ColumnValuesValidIdNumber(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column, **kwargs):
-        return sa.func.ops.id_number_is_valid(column)
+        return id_number_condition(column)
 
 
 class ExpectColumnValuesToBeValidIdNumber(ColumnMapExpectation):
@@ -95,10 +62,7 @@ class ColumnValuesStartWithValidIdNumber(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column, **kwargs):
-        return sa.func.coalesce(
-            sa.func.ops.id_number_is_valid(sa.func.substr(sa.func.btrim(column), 1, 18)),
-            sa.false(),
-        )
+        return starts_with_id_number_condition(column)
 
 
 class ExpectColumnValuesToStartWithValidIdNumber(ColumnMapExpectation):
@@ -131,8 +95,7 @@ class ColumnValuesValidUscc(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column, **kwargs):
-        # ops.uscc_is_valid (migration 0004) is the SQL twin of fupin.uscc, tested equal.
-        return sa.func.ops.uscc_is_valid(sa.func.btrim(column))
+        return uscc_condition(column)
 
 
 class ExpectColumnValuesToBeValidUscc(ColumnMapExpectation):
@@ -148,9 +111,7 @@ class ColumnValuesMatchCharacterOf(ColumnMapMetricProvider):
 
     @column_condition_partial(engine=SqlAlchemyExecutionEngine)
     def _sqlalchemy(cls, column, other_column, position, **kwargs):
-        # The other column of the same row, always quoted: departments name their columns.
-        other = sa.column(sa.sql.quoted_name(other_column, quote=True))
-        return sa.func.btrim(column) == sa.func.substr(sa.func.btrim(other), int(position), 1)
+        return match_character_condition(column, other_column, position)
 
 
 class ExpectColumnValuesToMatchCharacterOf(ColumnMapExpectation):

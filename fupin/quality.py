@@ -23,6 +23,7 @@ from pathlib import Path
 
 from psycopg2.extras import execute_values
 
+from fupin import quality_sql
 from fupin.catalog import load_catalog
 from fupin.warehouse import sqlalchemy_url
 
@@ -86,17 +87,19 @@ def check_unchecked(conn, dsn: str, feed: str | None = None) -> list[BatchCheck]
     return check_batches(conn, dsn, unchecked_batches(conn, feed))
 
 
-def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
-    """Validate batches, one GX run per raw table for all of them (a day's deltas together).
+def check_batches(conn, dsn: str, batch_ids: list[str], *, engine: str = "sql") -> list[BatchCheck]:
+    """Validate batches, one suite run per raw table for all of them (a day's deltas together).
 
-    Findings are recorded per batch; a re-check replaces a batch's earlier findings. The
-    batches are marked checked in the same transaction.
+    ``engine="sql"`` (the default) runs each suite as one set-based statement over the batches
+    (fupin.quality_sql); ``engine="gx"`` runs it through Great Expectations, with the same
+    findings and quarantine (tested equal), about 30x slower. Findings are recorded per batch;
+    a re-check replaces a batch's earlier findings. The batches are marked checked in the same
+    transaction.
     """
-    import great_expectations as gx
-    from great_expectations.data_context.types.base import ProgressBarsConfig
-
     if not batch_ids:
         return []
+    if engine not in ("sql", "gx"):
+        raise ValueError(f"unknown quality engine {engine!r}: 'sql' or 'gx'")
     with conn.cursor() as cur:
         cur.execute(
             "select batch_id, feed, kind, source_file from ops.delivery"
@@ -113,31 +116,12 @@ def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
     for batch_id, feed, kind, source_file in deliveries:
         groups.setdefault((feed, kind), {})[batch_id] = source_file
 
-    context = gx.get_context(mode="ephemeral")
-    context.variables.progress_bars = ProgressBarsConfig(globally=False)
-    source = context.data_sources.add_sql("warehouse", connection_string=sqlalchemy_url(dsn))
+    validate = _gx_validator(dsn) if engine == "gx" else _validate_sql
     checks: dict[str, BatchCheck] = {b: BatchCheck(b, []) for b in batch_ids}
     for (feed, kind), files in groups.items():
         (file_kind,) = [f for f in load_catalog()[feed].files if f.kind == kind]
         for table in file_kind.tables:
-            suite = load_suite(table.name)
-            listed = ", ".join("'" + b.replace("'", "''") + "'" for b in files)
-            asset = source.add_query_asset(
-                f"{table.name}-{len(checks)}-{kind}",
-                query=f"select * from raw.{table.name} where _batch_id in ({listed})",  # noqa: S608
-            )
-            result = (
-                asset.add_batch_definition_whole_table("batches")
-                .get_batch()
-                .validate(
-                    suite,
-                    result_format={
-                        "result_format": "COMPLETE",
-                        "unexpected_index_column_names": ["_batch_id", "_source_row"],
-                    },
-                )
-            )
-            for batch_id, table_check in _record(conn, feed, table.name, files, suite.name, result):
+            for batch_id, table_check in validate(conn, feed, table.name, files):
                 checks[batch_id].tables.append(table_check)
         for batch_id in files:
             checks[batch_id].rows_fixed = _resolve_superseded(conn, batch_id, file_kind)
@@ -152,15 +136,97 @@ def check_batches(conn, dsn: str, batch_ids: list[str]) -> list[BatchCheck]:
     return [checks[b] for b in batch_ids]
 
 
-def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
-    """Per batch: the quality results and the quarantined rows of one table's validation."""
+def _row_counts(conn, raw_table: str, batch_ids) -> dict[str, int]:
     with conn.cursor() as cur:
         cur.execute(
             f"select _batch_id, count(*) from raw.{raw_table}"  # noqa: S608
             " where _batch_id = any(%s) group by 1",
-            (list(files),),
+            (list(batch_ids),),
         )
-        row_counts = dict(cur.fetchall())
+        return dict(cur.fetchall())
+
+
+def _insert_results(cur, rows: list[tuple]) -> None:
+    execute_values(
+        cur,
+        "insert into ops.quality_result (batch_id, raw_table, suite, expectation, column_name,"
+        " success, unexpected_count, element_count, details) values %s",
+        rows,
+    )
+
+
+def _details(kwargs: dict, reason: str) -> str:
+    return json.dumps({"kwargs": kwargs, "reason": reason}, default=str, ensure_ascii=False)
+
+
+def _validate_sql(conn, feed: str, raw_table: str, files: dict[str, str]):
+    """One set-based statement per suite (fupin.quality_sql): findings, quarantine, counts."""
+    suite_name, expectations = quality_sql.load_expectations(raw_table)
+    row_counts = _row_counts(conn, raw_table, files)
+    checks, results = [], []
+    with conn.cursor() as cur:
+        run = quality_sql.run_suite(cur, feed, raw_table, files, expectations)
+        for batch_id in files:
+            check = TableCheck(raw_table, rows_checked=row_counts.get(batch_id, 0))
+            check.rows_quarantined = run.quarantined_rows[batch_id]
+            for e in expectations:
+                unexpected = run.unexpected[batch_id].get(e.index, 0)
+                if unexpected:
+                    check.failed_expectations.append(e.label)
+                results.append(
+                    (
+                        batch_id,
+                        raw_table,
+                        suite_name,
+                        e.type,
+                        e.column,
+                        not unexpected,
+                        unexpected,
+                        check.rows_checked,
+                        _details(e.kwargs, e.reason),
+                    )
+                )
+            checks.append((batch_id, check))
+        _insert_results(cur, results)
+    return checks
+
+
+def _gx_validator(dsn: str):
+    """Great Expectations' own validation (the reference the SQL path is tested against)."""
+    import great_expectations as gx
+    from great_expectations.data_context.types.base import ProgressBarsConfig
+
+    context = gx.get_context(mode="ephemeral")
+    context.variables.progress_bars = ProgressBarsConfig(globally=False)
+    source = context.data_sources.add_sql("warehouse", connection_string=sqlalchemy_url(dsn))
+    runs = iter(range(1_000_000))
+
+    def validate(conn, feed: str, raw_table: str, files: dict[str, str]):
+        suite = load_suite(raw_table)
+        listed = ", ".join("'" + b.replace("'", "''") + "'" for b in files)
+        asset = source.add_query_asset(
+            f"{raw_table}-{next(runs)}",
+            query=f"select * from raw.{raw_table} where _batch_id in ({listed})",  # noqa: S608
+        )
+        result = (
+            asset.add_batch_definition_whole_table("batches")
+            .get_batch()
+            .validate(
+                suite,
+                result_format={
+                    "result_format": "COMPLETE",
+                    "unexpected_index_column_names": ["_batch_id", "_source_row"],
+                },
+            )
+        )
+        return _record(conn, feed, raw_table, files, suite.name, result)
+
+    return validate
+
+
+def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
+    """Per batch: the quality results and the quarantined rows of one table's validation."""
+    row_counts = _row_counts(conn, raw_table, files)
     checks = {b: TableCheck(raw_table, rows_checked=row_counts.get(b, 0)) for b in files}
     quarantined: dict[str, set[int]] = {b: set() for b in files}
     with conn.cursor() as cur:
@@ -182,25 +248,21 @@ def _record(conn, feed, raw_table, files: dict[str, str], suite_name, result):
             for batch_id, source_file in files.items():
                 found = by_batch[batch_id]
                 success = not found if row_level else item.success
-                cur.execute(
-                    "insert into ops.quality_result (batch_id, raw_table, suite, expectation,"
-                    " column_name, success, unexpected_count, element_count, details)"
-                    " values (%s, %s, %s, %s, %s, %s, %s, %s, %s)",
-                    (
-                        batch_id,
-                        raw_table,
-                        suite_name,
-                        config.type,
-                        column,
-                        success,
-                        len(found) if row_level else outcome.get("unexpected_count") or 0,
-                        row_counts.get(batch_id, 0),
-                        json.dumps(
-                            {"kwargs": config.kwargs, "reason": reason},
-                            default=str,
-                            ensure_ascii=False,
-                        ),
-                    ),
+                _insert_results(
+                    cur,
+                    [
+                        (
+                            batch_id,
+                            raw_table,
+                            suite_name,
+                            config.type,
+                            column,
+                            success,
+                            len(found) if row_level else outcome.get("unexpected_count") or 0,
+                            row_counts.get(batch_id, 0),
+                            _details(config.kwargs, reason),
+                        )
+                    ],
                 )
                 if success:
                     continue

@@ -10,9 +10,10 @@ The check date travels with the asset events (see run_context): a feed run trigg
 
 A delivery that fails to land is a finding, not a failed run: the feed's
 ``flag_failed_deliveries`` task turns red, its steward is notified, and the run (and the cycle)
-still succeeds because the report task after it runs whatever the flag's state. Every run
-writes its reports under ``reports/<as-of>/<run>/`` (fupin.reports). The configuration file
-comes from FUPIN_CONFIG.
+still succeeds because the report task after it runs whatever the flag's state. A quarantine
+spike or schema drift is notified from the landing task's success callback (fupin.notices
+decides). Every run writes its reports under ``reports/<as-of>/<run>/`` (fupin.reports). The
+configuration file comes from FUPIN_CONFIG.
 """
 
 from __future__ import annotations
@@ -26,7 +27,7 @@ from airflow.sdk import DAG, Asset, AssetOrTimeSchedule, CronTriggerTimetable, P
 from airflow.sdk.exceptions import AirflowFailException
 
 from fupin.catalog import Feed, load_catalog
-from fupin.orchestration.notifiers import FailedDeliveryNotifier
+from fupin.orchestration.notifiers import FailedDeliveryNotifier, FeedFindingsNotifier
 from fupin.orchestration.run_context import TIMEZONE, event_extra, report_key, resolve_as_of
 
 START = pendulum.datetime(2026, 1, 1, tz=TIMEZONE)
@@ -73,7 +74,8 @@ def _report_folder(config, context):
 def land_task(feed: Feed):
     asset = raw_asset(feed.name)
 
-    @task(outlets=[asset])
+    # A quarantine spike or schema drift is told to the steward once the batch is checked.
+    @task(outlets=[asset], on_success_callback=[FeedFindingsNotifier(feed)])
     def land_and_check(*, outlet_events, **context) -> dict:
         summary = _land_or_pull(_config(), feed, context)
         outlet_events[asset].extra = event_extra(context, resolve_as_of(context))

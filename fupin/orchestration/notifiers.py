@@ -1,4 +1,4 @@
-"""Airflow notifiers that tell a feed's steward (fupin.notify does the telling)."""
+"""Airflow notifiers that tell a feed's steward (fupin.notices decides, fupin.notify tells)."""
 
 from __future__ import annotations
 
@@ -17,25 +17,28 @@ class FailedDeliveryNotifier(BaseNotifier):
 
     def notify(self, context) -> None:
         from fupin.config import load_config
-        from fupin.notify import Notice, notify
+        from fupin.notices import failed_delivery_notice
+        from fupin.notify import notify
 
         summary = context["ti"].xcom_pull(task_ids="land_and_check") or {}
-        failed = summary.get("failed") or []
-        lines = [f"{item['file']}: {item['error']}" for item in failed]
-        run = context["dag_run"].run_id
-        notify(
-            load_config(),
-            Notice(
-                steward=self.feed.steward_role,
-                feed=self.feed.name,
-                subject=f"{len(failed)} {self.feed.name} delivery file(s) could not be landed",
-                text="\n".join(
-                    [
-                        *lines,
-                        "",
-                        f"Nothing of these files was landed (run {run}). "
-                        "Please deliver a corrected file (_vN) with its .ok marker.",
-                    ]
-                ),
-            ),
+        notice = failed_delivery_notice(
+            self.feed, summary.get("failed") or [], context["dag_run"].run_id
         )
+        if notice is not None:
+            notify(load_config(), notice)
+
+
+class FeedFindingsNotifier(BaseNotifier):
+    """On the success of a feed's ``land_and_check`` task: tell its steward of a quarantine
+    spike or schema drift in what the run landed (fupin.notices.notify_findings)."""
+
+    def __init__(self, feed: Feed):
+        super().__init__()
+        self.feed = feed
+
+    def notify(self, context) -> None:
+        from fupin.config import load_config
+        from fupin.notices import notify_findings
+
+        summary = context["ti"].xcom_pull(task_ids="land_and_check") or {}
+        notify_findings(load_config(), self.feed, summary)

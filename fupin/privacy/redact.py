@@ -46,6 +46,9 @@ def configured_secrets(config: Config) -> list[str]:
             values += dsn_secrets(dsn.get_secret_value())
     if config.national is not None:
         values.append(config.national.secret.get_secret_value())
+    smtp = config.notifications.smtp
+    if smtp is not None and smtp.password is not None:
+        values.append(smtp.password.get_secret_value())
     sources = config.sources
     for source in (sources.vehicle, sources.business, sources.dibao):
         if source is None:
