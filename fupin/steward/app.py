@@ -115,14 +115,14 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place lists every page)
     def home(request: Request):
         with connect(request) as conn:
             steward = signed_in(request, conn)
-            quality = queries.data_quality(conn, steward.feeds)
+            quality, totals = queries.data_quality(conn, steward.feeds)
             return page(
                 request,
                 "home.html",
                 steward=steward,
                 feeds=queries.feed_summaries(conn, steward.feeds),
                 quality=quality,
-                totals=queries.department_totals(quality),
+                totals=totals,
                 drift=queries.drift_events(conn, steward.feeds),
                 failed=queries.failed_deliveries(conn, steward.feeds),
             )

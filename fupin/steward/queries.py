@@ -69,12 +69,14 @@ def feed_summaries(conn, feeds) -> list[dict]:
         return [dict(zip(keys, row, strict=True)) for row in cur.fetchall()]
 
 
-def data_quality(conn, feeds, per_feed: int = TREND_DELIVERIES) -> list[dict]:
-    """``marts.data_quality`` for the feeds: the last deliveries of each (as of the last build)."""
+def data_quality(conn, feeds, per_feed: int = TREND_DELIVERIES) -> tuple[list[dict], dict]:
+    """``marts.data_quality`` for the feeds (as of the last build): the last deliveries of each
+    and every delivery with rejected rows (the trend), and the department's totals over all of
+    them (a correction batch's rows are not counted as received twice)."""
     with conn.cursor() as cur:
         cur.execute("select to_regclass('marts.data_quality') is not null")
         if not cur.fetchone()[0]:
-            return []
+            return [], {}
         cur.execute(
             """
             select feed, batch_id, delivered_at, rows_received, rows_rejected, rows_fixed,
@@ -82,23 +84,22 @@ def data_quality(conn, feeds, per_feed: int = TREND_DELIVERIES) -> list[dict]:
             from (select q.*, row_number() over (
                          partition by feed order by delivered_at desc, batch_id desc) as recent
                   from marts.data_quality q where q.feed = any(%(feeds)s)) latest
-            where recent <= %(n)s order by feed, delivered_at, batch_id
+            where recent <= %(n)s or rows_rejected > 0
+            order by feed, delivered_at, batch_id
             """,
             {"feeds": list(feeds), "n": per_feed},
         )
         names = [c.name for c in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
-
-
-def department_totals(rows: list[dict]) -> dict:
-    """The department's figures: sums over its deliveries (correction batches not received)."""
-    totals = {"rows_received": 0, "rows_rejected": 0, "rows_fixed": 0, "rows_open": 0}
-    for row in rows:
-        for key in totals:
-            if key == "rows_received" and row["corrects_batch"]:
-                continue
-            totals[key] += row[key] or 0
-    return totals
+        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        cur.execute(
+            "select coalesce(sum(rows_received) filter (where corrects_batch is null), 0),"
+            " coalesce(sum(rows_rejected), 0), coalesce(sum(rows_fixed), 0),"
+            " coalesce(sum(rows_open), 0) from marts.data_quality where feed = any(%(feeds)s)",
+            {"feeds": list(feeds)},
+        )
+        keys = ("rows_received", "rows_rejected", "rows_fixed", "rows_open")
+        totals = dict(zip(keys, cur.fetchone(), strict=True))
+    return rows, totals
 
 
 def quarantine_groups(conn, feeds, feed: str) -> list[QuarantineGroup]:

@@ -149,3 +149,24 @@ def test_withheld_fields_left_out_except_the_corrected_one():
     assert "联系电话" not in shown and shown["证件号码"] == "522524197909181015"
     assert shown_fields(row, "联系电话")["证件号码"] == "522524********1015"
     assert shown_fields(row, "联系电话")["联系电话"] == "13800001111"
+
+
+def test_demo_prints_the_address_and_a_login_per_department(landed, tmp_path):
+    import yaml
+
+    from fupin import warehouse
+    from fupin.catalog import load_catalog
+    from fupin.steward.accounts import authenticate
+    from fupin.steward.demo import demo_logins
+
+    config = tmp_path / "fupin.yml"
+    settings = {"province": "52", "warehouse": {"dsn": landed.dsn}}
+    settings["landing"] = {"root": str(landed.world.landing_root)}
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    printed = demo_logins(config)
+    assert "http://127.0.0.1:8090/" in printed
+    logins = [line.split() for line in printed.splitlines() if line.startswith("  steward_")]
+    assert len(logins) == len({spec.department for spec in load_catalog().values()})
+    login, password = logins[0][:2]
+    with warehouse.connect(landed.dsn) as conn:
+        assert authenticate(conn, login, password).login == login

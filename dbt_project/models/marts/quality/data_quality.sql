@@ -41,7 +41,7 @@ final as (
         deliveries.delivered_at,
         deliveries.status,
         deliveries.corrects_batch,
-        coalesce(deliveries.rows_received, 0) as rows_received,
+        coalesce(deliveries.rows_received, 0)::bigint as rows_received,
         coalesce(per_batch.rows_rejected, 0) as rows_rejected,
         coalesce(per_batch.rows_fixed, 0) as rows_fixed,
         coalesce(per_batch.rows_open, 0) as rows_open
