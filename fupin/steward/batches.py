@@ -59,6 +59,8 @@ def _insert_rows(cur, raw_table: str, source: str, target: str, rows: dict) -> N
 
 
 def _new_batch(cur, source: str, corrections: list) -> str:
+    """The correction batch's ledger row. Its landed_at is the corrected batch's: a correction
+    is not a delivery, so it must not make a late feed look fresh (freshness reads landed_at)."""
     cur.execute("select count(*) from ops.delivery where corrects_batch = %s", (source,))
     batch = f"{source}.fix{cur.fetchone()[0] + 1}"
     content = json.dumps(corrections, ensure_ascii=False, default=str).encode()
@@ -67,7 +69,7 @@ def _new_batch(cur, source: str, corrections: list) -> str:
         " content_sha256, size_bytes, delivered_at, status, landed_at, rows_received,"
         " corrects_batch)"
         " select %s, feed, kind, period, scope, version, source_file, %s, %s, now(), 'landed',"
-        " now(), %s, batch_id from ops.delivery where batch_id = %s",
+        " landed_at, %s, batch_id from ops.delivery where batch_id = %s",
         (
             batch,
             hashlib.sha256(content + batch.encode()).hexdigest(),

@@ -27,7 +27,6 @@ from tests.steward.conftest import planted, query, with_check_digit
 pytestmark = [
     pytest.mark.integration,
     pytest.mark.airflow,
-    pytest.mark.browser,
     pytest.mark.xdist_group("steward_cycle"),
 ]
 CHROMIUM = Path("/usr/bin/chromium")
