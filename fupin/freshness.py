@@ -19,6 +19,7 @@ from fupin.catalog import load_catalog
 from fupin.config import Config
 from fupin.dbt_runner import DbtRunError, run_dbt
 from fupin.notify import Notice, notify
+from fupin.privacy.stages import stage_dsn
 
 SOURCE = "feed_deliveries"
 # cadence word -> (warn after, error after) in days; the most frequent one in the text counts.
@@ -42,7 +43,8 @@ def expected_freshness(cadence: str) -> tuple[int, int]:
 
 def check_freshness(config: Config) -> list[dict[str, Any]]:
     """Run dbt's freshness check; tell the steward of every late feed; return the results."""
-    dsn = warehouse.resolve_dsn(config)
+    # it only reads the sources: the builder's role is enough
+    dsn = stage_dsn(config, warehouse.resolve_dsn(config), "builder")
     args = ["source", "freshness", "--select", f"source:{SOURCE}"]
     try:
         result = run_dbt(dsn, args, config.dbt_vars(), keep_in=config.dbt_runs_dir)

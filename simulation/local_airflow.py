@@ -13,6 +13,7 @@ Port: ``AIRFLOW__API__PORT`` (default 8080). Airflow's output: ``<airflow home>/
 
 from __future__ import annotations
 
+import contextlib
 import json
 import os
 import secrets
@@ -115,7 +116,11 @@ def start_national(config: Config) -> subprocess.Popen | None:
     env = {**os.environ, "FUPIN_SIMULATOR_SECRET": secret or DEMO_SECRET}
     log = (config.airflow.home / "national-simulator.log").open("ab")
     return subprocess.Popen(
-        [sys.executable, "-m", "simulation.national", *args], env=env, stdout=log, stderr=log
+        [sys.executable, "-m", "simulation.national", *args],
+        env=env,
+        stdout=log,
+        stderr=log,
+        start_new_session=True,
     )
 
 
@@ -133,14 +138,35 @@ def wait_healthy(port: int, process: subprocess.Popen, timeout: float = READY_TI
 
 
 def _stop(process: subprocess.Popen | None) -> None:
-    if process is None or process.poll() is not None:
+    """Stop a component started in its own session, and everything it started.
+
+    Airflow standalone shuts its components down on SIGINT; whatever of its process group is
+    still there after a grace period (a task supervisor, an API worker) is terminated, then
+    killed, so that nothing outlives the command.
+    """
+    if process is None:
         return
-    process.send_signal(signal.SIGINT)  # standalone shuts its components down on SIGINT
+    for sig, grace in ((signal.SIGINT, 60), (signal.SIGTERM, 20), (signal.SIGKILL, 10)):
+        if not _group_alive(process.pid):
+            break
+        with contextlib.suppress(ProcessLookupError):
+            os.killpg(process.pid, sig)
+        deadline = time.monotonic() + grace
+        while _group_alive(process.pid) and time.monotonic() < deadline:
+            with contextlib.suppress(subprocess.TimeoutExpired):
+                process.wait(0.5)
+    with contextlib.suppress(subprocess.TimeoutExpired):
+        process.wait(5)
+
+
+def _group_alive(pgid: int) -> bool:
     try:
-        process.wait(60)
-    except subprocess.TimeoutExpired:
-        process.kill()
-        process.wait()
+        os.killpg(pgid, 0)
+    except ProcessLookupError:
+        return False
+    except PermissionError:
+        return True
+    return True
 
 
 def _interrupt(signum, frame) -> None:
@@ -160,7 +186,11 @@ def main() -> int:
     log_path = home / "standalone.log"
     with log_path.open("ab") as log:
         airflow = subprocess.Popen(
-            [str(BIN / "airflow"), "standalone"], env=env, stdout=log, stderr=subprocess.STDOUT
+            [str(BIN / "airflow"), "standalone"],
+            env=env,
+            stdout=log,
+            stderr=subprocess.STDOUT,
+            start_new_session=True,  # its own process group: stopped as a whole (_stop)
         )
     signal.signal(signal.SIGTERM, _interrupt)
     try:

@@ -9,8 +9,6 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import yaml
@@ -18,7 +16,7 @@ import yaml
 from fupin import warehouse
 from fupin.catalog import raw_tables
 from simulation.national import NationalSimulator, Window
-from simulation.synth import generate
+from tests.helpers import one_county, run_fupin, throwaway_database
 
 # One worker runs the module: its fixture is a full cycle (twice), not to be repeated per worker.
 pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("cycle")]
@@ -27,24 +25,7 @@ SECRET = "cycle-test-secret"
 
 def run_fupin_cycle(config_path, as_of):
     env = {**os.environ, "FUPIN_TEST_NATIONAL_SECRET": SECRET}
-    env.pop("AIRFLOW_HOME", None)  # the configured Airflow home, as an operator would have
-    return subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fupin.cli",
-            "cycle",
-            "--config",
-            str(config_path),
-            "--as-of",
-            as_of,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1200,
-        check=False,
-    )
+    return run_fupin("cycle", "--config", str(config_path), "--as-of", as_of, env=env)
 
 
 def query(dsn, sql, *args):
@@ -56,19 +37,9 @@ def query(dsn, sql, *args):
 @pytest.fixture(scope="module")
 def cycled(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("cycle")
-    synth = generate(
-        root / "synth",
-        counties=("520123",),
-        start="2026-10",
-        end="2026-10",
-        seed=11,
-        households_per_county=40,
-    )
+    synth = one_county(root / "synth", seed=11, households=40)
     truth = json.loads(synth.ground_truth.read_text(encoding="utf-8"))
-    dbname = f"fupin_cycle_{os.getpid()}"
-    warehouse.drop_database(admin_dsn, dbname)
-    warehouse.ensure_database(admin_dsn, dbname)
-    dsn = warehouse.with_database(admin_dsn, dbname)
+    dbname, dsn = throwaway_database(admin_dsn, "fupin_cycle")
     with NationalSimulator(secret=SECRET, sender_id="520000", window=Window(open=True)) as sim:
         config_path = root / "fupin.yml"
         config_path.write_text(

@@ -79,7 +79,10 @@ def local_airflow(tmp_path, warehouse_dsn, admin_dsn):
     finally:
         os.killpg(process.pid, signal.SIGTERM)
         deadline = time.monotonic() + STOP_TIMEOUT
-        while _group_alive(process.pid) and time.monotonic() < deadline:
+        # reap make as soon as it exits: a zombie group leader still answers killpg(pgid, 0)
+        while (process.poll() is None or _group_alive(process.pid)) and (
+            time.monotonic() < deadline
+        ):
             time.sleep(2)
         leftovers = _group_alive(process.pid)
         if leftovers:

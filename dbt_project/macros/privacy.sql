@@ -15,7 +15,9 @@
     whole-province logins only. -#}
 
 {% macro apply_privacy() %}
-    {%- if execute -%}
+    {#- only the commands that (re)build marts tables: freshness checks, docs and tests run the
+        project's hooks too, and must not recreate the views as whatever role they connect as -#}
+    {%- if execute and flags.WHICH in ('build', 'run', 'snapshot', 'seed') -%}
         {{ return(privacy_statements() | join(';\n')) }}
     {%- endif -%}
     {{ return('') }}

@@ -16,8 +16,10 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import re
 from collections.abc import Iterable
+
+from fupin.privacy.redact import mask_key as mask_key  # re-exported: record keys in logs
+from fupin.privacy.redact import redact
 
 ENTITIES = ("household", "member", "monitoring", "assistance")
 MAX_RECORDS = 1_000
@@ -26,8 +28,6 @@ MAX_BODY_BYTES = 5_000_000
 MAX_CLOCK_SKEW_SECONDS = 300
 KEY_SEPARATOR = "|"
 API = "/exchange/v1"
-# An ID number standing alone (not inside a longer run of digits such as a 20-digit 户编号).
-_ID_NUMBER = re.compile(r"(?<![0-9A-Za-z])(\d{6})\d{8}(\d{3}[\dXx])(?![0-9A-Za-z])")
 
 
 def sign(secret: str, timestamp: str, body: bytes) -> str:
@@ -70,9 +70,4 @@ def body_sha256(body: bytes) -> str:
 def mask_text(text: object) -> str:
     """``text`` with every ID number masked: first 6 and last 4 characters kept
     (``520201********001X``), so that logs and printed reports carry no full ID number."""
-    return _ID_NUMBER.sub(lambda m: f"{m.group(1)}********{m.group(2)}", str(text))
-
-
-def mask_key(key: str) -> str:
-    """A record key fit for a log line: the 户编号 as is, ID numbers masked."""
-    return mask_text(key)
+    return redact(str(text))

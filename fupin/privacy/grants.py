@@ -44,10 +44,12 @@ begin
         end if;
     end loop;
     for t in
-        select c.relname from pg_class c join pg_namespace n on n.oid = c.relnamespace
-        where n.nspname = 'raw' and c.relkind in ('r', 'p')
+        select c.relname, c.relkind from pg_class c join pg_namespace n on n.oid = c.relnamespace
+        where n.nspname = 'raw' and c.relkind in ('r', 'p', 'S')
     loop
-        execute format('alter table raw.%I owner to fupin_loader', t.relname);
+        -- the row sequences too: landing numbers rows with nextval and sets them with setval
+        execute format('alter %s raw.%I owner to fupin_loader',
+                       case t.relkind when 'S' then 'sequence' else 'table' end, t.relname);
     end loop;
     -- what dbt built before the stages had roles becomes the builder's, so it can replace it
     for t in

@@ -121,3 +121,20 @@ class Sync:
 
 def national_time() -> dt.datetime:
     return dt.datetime.now(dt.timezone(dt.timedelta(hours=8)))
+
+
+def write_env_config(path, simulator, sender: str) -> None:
+    """A fupin.yml naming the warehouse and the national secret by environment variables
+    (TEST_WAREHOUSE_DSN, TEST_NATIONAL_SECRET), as an operator's config would."""
+    path.write_text(
+        f"""
+province: "52"
+warehouse: {{dsn: "${{TEST_WAREHOUSE_DSN}}"}}
+landing: {{root: landing}}
+national:
+  base_url: "{simulator.base_url}"
+  sender_id: "{sender}"
+  secret: "${{TEST_NATIONAL_SECRET}}"
+""",
+        encoding="utf-8",
+    )

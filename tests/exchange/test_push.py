@@ -12,7 +12,7 @@ import subprocess
 import sys
 
 import pytest
-from exchange_helpers import SECRET, SENDER, faults, household_id, id_number
+from exchange_helpers import SECRET, SENDER, faults, household_id, id_number, write_env_config
 
 from fupin.config import NationalConfig
 from fupin.exchange.client import ExchangeClient, ExchangeError, ExchangeRefused
@@ -380,18 +380,7 @@ def test_operator_commands(sync, simulator, tmp_path, capsys, monkeypatch):
     monkeypatch.setenv("TEST_NATIONAL_SECRET", SECRET)
     monkeypatch.setenv("TEST_WAREHOUSE_DSN", sync.dsn)
     config = tmp_path / "fupin.yml"
-    config.write_text(
-        f"""
-province: "52"
-warehouse: {{dsn: "${{TEST_WAREHOUSE_DSN}}"}}
-landing: {{root: landing}}
-national:
-  base_url: "{simulator.base_url}"
-  sender_id: "{SENDER}"
-  secret: "${{TEST_NATIONAL_SECRET}}"
-""",
-        encoding="utf-8",
-    )
+    write_env_config(config, simulator, SENDER)
     seed(sync, households=2, members=1)
     assert main(["push", "--config", str(config)]) == 0
     assert "household: 2 upserts" in capsys.readouterr().out

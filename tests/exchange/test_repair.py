@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from exchange_helpers import SECRET, SENDER, household_id, id_number
+from exchange_helpers import SECRET, SENDER, household_id, id_number, write_env_config
 
 from fupin.exchange.cli import add_commands
 from fupin.exchange.push import push
@@ -104,18 +104,7 @@ def test_operator_repair_and_masked_output(
     monkeypatch.setenv("TEST_NATIONAL_SECRET", SECRET)
     monkeypatch.setenv("TEST_WAREHOUSE_DSN", sync.dsn)
     config = tmp_path / "fupin.yml"
-    config.write_text(
-        f"""
-province: "52"
-warehouse: {{dsn: "${{TEST_WAREHOUSE_DSN}}"}}
-landing: {{root: landing}}
-national:
-  base_url: "{simulator.base_url}"
-  sender_id: "{SENDER}"
-  secret: "${{TEST_NATIONAL_SECRET}}"
-""",
-        encoding="utf-8",
-    )
+    write_env_config(config, simulator, SENDER)
     monkeypatch.setenv("FUPIN_CONFIG", str(config))  # the config from the environment
     roll_back(sync, simulator, national, client)
     bad = id_number(99)[:17] + ("0" if id_number(99)[17] != "0" else "1")

@@ -24,7 +24,8 @@ from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
 from simulation.synth import generate
 
-pytestmark = pytest.mark.integration
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("file_feeds")]
 
 FEEDS = ("medical", "education", "renshe", "property", "disability", "relocation", "assistance")
 # raw table -> (file prefix under the landing root, format, encoding)

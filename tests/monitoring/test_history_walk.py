@@ -13,10 +13,12 @@ from __future__ import annotations
 import pytest
 
 from simulation.synth import generate
+from tests.helpers import throwaway_database
 
 from . import world
 
-pytestmark = [pytest.mark.integration]
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("monitoring_walk")]
 
 
 WALK = [
@@ -49,13 +51,8 @@ def walked(tmp_path_factory, admin_dsn):
         seed=1,
         households_per_county=10,
     )
-    name = f"fupin_monitoring_walk_{root.name.replace('-', '_')[-24:]}"
-    warehouse.drop_database(admin_dsn, name)
-    warehouse.ensure_database(admin_dsn, name)
-    dsn = warehouse.with_database(admin_dsn, name)
-    warehouse.drop_database(admin_dsn, f"{name}_mz")
-    warehouse.ensure_database(admin_dsn, f"{name}_mz")
-    minzheng_dsn = warehouse.with_database(admin_dsn, f"{name}_mz")
+    name, dsn = throwaway_database(admin_dsn, "fupin_monitoring_walk")
+    minzheng_name, minzheng_dsn = throwaway_database(admin_dsn, "fupin_monitoring_walk_mz")
     try:
         warehouse.upgrade(dsn)
         world.land_everything(dsn, root / "synth", minzheng_dsn)
@@ -100,7 +97,7 @@ def walked(tmp_path_factory, admin_dsn):
         yield steps, history, _planted(truth)
     finally:
         warehouse.drop_database(admin_dsn, name)
-        warehouse.drop_database(admin_dsn, f"{name}_mz")
+        warehouse.drop_database(admin_dsn, minzheng_name)
 
 
 def _planted(truth) -> dict[str, str]:

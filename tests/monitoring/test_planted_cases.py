@@ -20,10 +20,12 @@ from fupin.exchange.push import push
 from fupin.exchange.reconcile import reconcile
 from simulation.national import NationalSimulator, Window
 from simulation.synth import generate
+from tests.helpers import throwaway_database
 
 from . import world
 
-pytestmark = [pytest.mark.integration]
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("monitoring_planted")]
 RULES = ("M01", "M02", "M03", "M04", "M05", "M06", "M07")
 SECRET = "monitoring-test-secret"
 SENDER = "520000"
@@ -36,13 +38,8 @@ def built(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("planted")
     generate(root / "synth", counties=("520123",), seed=3, households_per_county=20)
     truth = world.ground_truth(root / "synth")
-    name = f"fupin_monitoring_planted_{root.name.replace('-', '_')[-20:]}"
-    warehouse.drop_database(admin_dsn, name)
-    warehouse.ensure_database(admin_dsn, name)
-    dsn = warehouse.with_database(admin_dsn, name)
-    warehouse.drop_database(admin_dsn, f"{name}_mz")
-    warehouse.ensure_database(admin_dsn, f"{name}_mz")
-    minzheng_dsn = warehouse.with_database(admin_dsn, f"{name}_mz")
+    name, dsn = throwaway_database(admin_dsn, "fupin_monitoring_planted")
+    minzheng_name, minzheng_dsn = throwaway_database(admin_dsn, "fupin_monitoring_planted_mz")
     try:
         warehouse.upgrade(dsn)
         world.land_everything(dsn, root / "synth", minzheng_dsn)
@@ -50,7 +47,7 @@ def built(tmp_path_factory, admin_dsn):
         yield dsn, truth
     finally:
         warehouse.drop_database(admin_dsn, name)
-        warehouse.drop_database(admin_dsn, f"{name}_mz")
+        warehouse.drop_database(admin_dsn, minzheng_name)
 
 
 def _target(case) -> tuple[str, str]:

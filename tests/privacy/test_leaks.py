@@ -11,8 +11,6 @@ from __future__ import annotations
 import json
 import os
 import re
-import subprocess
-import sys
 import uuid
 
 import pytest
@@ -22,7 +20,7 @@ from sqlalchemy.engine import make_url
 from fupin import warehouse
 from fupin.catalog import raw_tables
 from simulation.national import NationalSimulator, Window
-from simulation.synth import generate
+from tests.helpers import one_county, run_fupin, throwaway_database
 
 pytestmark = [pytest.mark.integration, pytest.mark.airflow, pytest.mark.xdist_group("leaks")]
 ID_SHAPED = re.compile(r"(?<![0-9A-Za-z])[0-9]{17}[0-9Xx](?![0-9A-Za-z])")
@@ -44,18 +42,9 @@ def generator_ids(dsn) -> set[str]:
 @pytest.fixture(scope="module")
 def cycle_outputs(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("leaks")
-    synth = generate(
-        root / "synth",
-        counties=("520123",),
-        start="2026-10",
-        end="2026-10",
-        seed=23,
-        households_per_county=30,
-    )
+    synth = one_county(root / "synth", seed=23, households=30)
     as_of = json.loads(synth.ground_truth.read_text(encoding="utf-8"))["as_of"]
-    dbname = f"fupin_leaks_{uuid.uuid4().hex[:12]}"
-    warehouse.ensure_database(admin_dsn, dbname)
-    dsn = warehouse.with_database(admin_dsn, dbname)
+    dbname, dsn = throwaway_database(admin_dsn, "fupin_leaks")
     # trust authentication ignores the password: it is there to be looked for
     dsn_with_password = make_url(dsn).set(password=DSN_PASSWORD).render_as_string(False)
     try:
@@ -82,16 +71,7 @@ def cycle_outputs(tmp_path_factory, admin_dsn):
                 "FUPIN_TEST_NATIONAL_SECRET": NATIONAL_SECRET,
                 "FUPIN_TEST_DSN": dsn_with_password,
             }
-            env.pop("AIRFLOW_HOME", None)
-            run = subprocess.run(
-                [sys.executable, "-m", "fupin.cli", "cycle", "--config", str(config)]
-                + ["--as-of", as_of],
-                capture_output=True,
-                text=True,
-                env=env,
-                timeout=1200,
-                check=False,
-            )
+            run = run_fupin("cycle", "--config", str(config), "--as-of", as_of, env=env)
         assert run.returncode == 0, run.stdout[-3000:] + run.stderr[-5000:]
         texts = {"cycle stdout": run.stdout, "cycle stderr": run.stderr}
         for folder in (root / "airflow", root / "reports"):

@@ -8,16 +8,13 @@ from __future__ import annotations
 
 import json
 import os
-import subprocess
-import sys
 
 import pytest
 import yaml
 
 from fupin import warehouse
 from simulation.sources import simulated_sources
-from simulation.synth import generate
-from tests.conftest import PROJECT_ROOT
+from tests.helpers import one_county, run_fupin, throwaway_database
 from tests.pulls.conftest import query
 
 pytestmark = [
@@ -30,19 +27,11 @@ pytestmark = [
 @pytest.fixture(scope="module")
 def cycled(tmp_path_factory, admin_dsn):
     root = tmp_path_factory.mktemp("pull-cycle")
-    synth = generate(
-        root / "synth",
-        counties=("520123",),
-        start="2026-10",
-        end="2026-10",
-        seed=11,
-        households_per_county=40,
+    synth = one_county(root / "synth", seed=11, households=40)
+    (dsn_name, dsn), (dibao_name, dibao_dsn) = (
+        throwaway_database(admin_dsn, prefix)
+        for prefix in ("fupin_pullcycle", "minzheng_pullcycle")
     )
-    names = [f"fupin_pullcycle_{os.getpid()}", f"minzheng_pullcycle_{os.getpid()}"]
-    for name in names:
-        warehouse.drop_database(admin_dsn, name)
-        warehouse.ensure_database(admin_dsn, name)
-    dsn, dibao_dsn = (warehouse.with_database(admin_dsn, n) for n in names)
     with simulated_sources(root / "synth", dibao_dsn) as sources:
         config_path = root / "fupin.yml"
         config = {
@@ -53,28 +42,10 @@ def cycled(tmp_path_factory, admin_dsn):
             "airflow": {"home": str(root / "airflow")},
         }
         config_path.write_text(yaml.safe_dump(config, allow_unicode=True), encoding="utf-8")
-        env = {k: v for k, v in os.environ.items() if k != "AIRFLOW_HOME"}
         as_of = json.loads(synth.ground_truth.read_text(encoding="utf-8"))["as_of"]
-        run = subprocess.run(
-            [
-                sys.executable,
-                "-m",
-                "fupin.cli",
-                "cycle",
-                "--config",
-                str(config_path),
-                "--as-of",
-                as_of,
-            ],
-            capture_output=True,
-            text=True,
-            env=env,
-            timeout=1200,
-            check=False,
-            cwd=PROJECT_ROOT,
-        )
+        run = run_fupin("cycle", "--config", str(config_path), "--as-of", as_of)
         yield {"run": run, "dsn": dsn, "sources": sources, "root": root, "as_of": as_of}
-    for name in names:
+    for name in (dsn_name, dibao_name):
         warehouse.drop_database(admin_dsn, name)
 
 

@@ -16,7 +16,8 @@ from synth_warehouse import COUNTY, cases, make_synth_warehouse
 from fupin import warehouse
 from fupin.dbt_runner import DbtRunError
 
-pytestmark = pytest.mark.integration
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("verification_lifecycle")]
 AS_OF = "2026-10-31"
 
 

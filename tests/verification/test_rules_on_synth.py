@@ -9,7 +9,8 @@ from __future__ import annotations
 import pytest
 from synth_warehouse import cases
 
-pytestmark = pytest.mark.integration
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("verification_rules")]
 
 IMPLEMENTED = ["V01", "V02", "V03", "V04", "V05", "V06", "V07", "V08", "V09", "V10"]
 

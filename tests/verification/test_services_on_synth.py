@@ -22,7 +22,8 @@ from fupin.exchange import protocol
 from fupin.exchange.push import push
 from simulation.national import NationalSimulator, Window
 
-pytestmark = pytest.mark.integration
+# one module-scoped warehouse, built once, on one worker
+pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("verification_services")]
 SECRET = "verification-test-secret"
 dt_0930 = dt.date(2026, 9, 30)
 

@@ -1,8 +1,9 @@
 -- S01 高校录取资助, this run's list: the students admitted to college in the check date's year
 -- (admission file of that year, admitted on or before the check date) who are members of a
--- registered household (current registry). Once per student per year: the admission listed
--- twice counts once. Monitored households (policy.md S01) join here once marts.monitoring_object
--- is in the project: a union with its open, unregistered objects' hukou persons.
+-- registered household (current registry) or of a monitored one (policy.md S01): an open
+-- monitoring object that is not registered, whose members are the active hukou persons of its
+-- 户号. Once per student per year: the admission listed twice counts once; a student in both
+-- kinds of household is listed with the registered one.
 with
 
 admissions as (
@@ -23,8 +24,25 @@ registered as (
     where id_number_valid
 ),
 
+monitored as (
+    select
+        monitoring_objects.household_id,
+        population.id_number,
+        monitoring_objects.hukou_household_no,
+        'monitored' as household_kind
+    from {{ ref('monitoring_object') }} as monitoring_objects
+    inner join {{ ref('int_hukou__population') }} as population
+        on monitoring_objects.hukou_household_no = population.hukou_household_no
+    where
+        monitoring_objects.removed_on is null
+        and not monitoring_objects.is_registered
+        and population.status = 'active'
+),
+
 households as (
     select * from registered
+    union all
+    select * from monitored
 ),
 
 matched as (

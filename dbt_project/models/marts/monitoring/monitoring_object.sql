@@ -60,35 +60,19 @@ current_objects as (
 ),
 
 previous as (
-    {%- if is_incremental() %}
-    select
-        household_id,
-        hukou_household_no,
-        is_registered,
-        village_code,
-        object_type,
-        risk_codes,
-        first_seen,
-        opened_on,
-        last_risk_seen,
-        removed_on,
-        removal_reason
-    from {{ this }}
-    {%- else %}
-    select
-        cast(null as text) as household_id,
-        cast(null as text) as hukou_household_no,
-        cast(null as boolean) as is_registered,
-        cast(null as text) as village_code,
-        cast(null as text) as object_type,
-        cast(null as text[]) as risk_codes,
-        cast(null as date) as first_seen,
-        cast(null as date) as opened_on,
-        cast(null as date) as last_risk_seen,
-        cast(null as date) as removed_on,
-        cast(null as text) as removal_reason
-    where false
-    {%- endif %}
+    {{ previous_state({
+        'household_id': 'text',
+        'hukou_household_no': 'text',
+        'is_registered': 'boolean',
+        'village_code': 'text',
+        'object_type': 'text',
+        'risk_codes': 'text[]',
+        'first_seen': 'date',
+        'opened_on': 'date',
+        'last_risk_seen': 'date',
+        'removed_on': 'date',
+        'removal_reason': 'text',
+    }) }}
 ),
 
 merged as (

@@ -46,39 +46,21 @@ current_risks as (
 ),
 
 previous as (
-    {%- if is_incremental() %}
-    select
-        risk_id,
-        household_id,
-        hukou_household_no,
-        is_registered,
-        risk_code,
-        risk_name,
-        id_numbers,
-        evidence,
-        first_seen,
-        last_seen,
-        is_present,
-        opened_on,
-        closed_on
-    from {{ this }}
-    {%- else %}
-    select
-        cast(null as text) as risk_id,
-        cast(null as text) as household_id,
-        cast(null as text) as hukou_household_no,
-        cast(null as boolean) as is_registered,
-        cast(null as text) as risk_code,
-        cast(null as text) as risk_name,
-        cast(null as text[]) as id_numbers,
-        cast(null as jsonb) as evidence,
-        cast(null as date) as first_seen,
-        cast(null as date) as last_seen,
-        cast(null as boolean) as is_present,
-        cast(null as date) as opened_on,
-        cast(null as date) as closed_on
-    where false
-    {%- endif %}
+    {{ previous_state({
+        'risk_id': 'text',
+        'household_id': 'text',
+        'hukou_household_no': 'text',
+        'is_registered': 'boolean',
+        'risk_code': 'text',
+        'risk_name': 'text',
+        'id_numbers': 'text[]',
+        'evidence': 'jsonb',
+        'first_seen': 'date',
+        'last_seen': 'date',
+        'is_present': 'boolean',
+        'opened_on': 'date',
+        'closed_on': 'date',
+    }) }}
 ),
 
 merged as (

@@ -16,30 +16,26 @@ current_list as (
 ),
 
 previous as (
-    {%- if is_incremental() %}
-    select * from {{ this }}
-    {%- else %}
-    select
-        cast(null as text) as aid_key,
-        cast(null as text) as id_number,
-        cast(null as text) as household_id,
-        cast(null as text) as hukou_household_no,
-        cast(null as text) as household_kind,
-        cast(null as integer) as admission_year,
-        cast(null as text) as name,
-        cast(null as text) as university,
-        cast(null as text) as major,
-        cast(null as text) as level,
-        cast(null as date) as admitted_on,
-        cast(null as text) as exam_no,
-        cast(null as text) as batch_id,
-        cast(null as text) as source_file,
-        cast(null as integer) as source_row,
-        cast(null as date) as listed_on,
-        cast(null as date) as last_seen,
-        cast(null as boolean) as is_listed
-    where false
-    {%- endif %}
+    {{ previous_state({
+        'aid_key': 'text',
+        'id_number': 'text',
+        'household_id': 'text',
+        'hukou_household_no': 'text',
+        'household_kind': 'text',
+        'admission_year': 'integer',
+        'name': 'text',
+        'university': 'text',
+        'major': 'text',
+        'level': 'text',
+        'admitted_on': 'date',
+        'exam_no': 'text',
+        'batch_id': 'text',
+        'source_file': 'text',
+        'source_row': 'integer',
+        'listed_on': 'date',
+        'last_seen': 'date',
+        'is_listed': 'boolean',
+    }) }}
 ),
 
 final as (

@@ -21,39 +21,21 @@ findings as (
 ),
 
 previous as (
-    {%- if is_incremental() %}
-    select
-        alert_id,
-        rule_code,
-        rule_name,
-        household_id,
-        id_number,
-        severity,
-        findings,
-        evidence,
-        first_seen,
-        last_seen,
-        opened_on,
-        closed_on,
-        is_open
-    from {{ this }}
-    {%- else %}
-    select
-        cast(null as text) as alert_id,
-        cast(null as text) as rule_code,
-        cast(null as text) as rule_name,
-        cast(null as text) as household_id,
-        cast(null as text) as id_number,
-        cast(null as text) as severity,
-        cast(null as jsonb) as findings,
-        cast(null as jsonb) as evidence,
-        cast(null as date) as first_seen,
-        cast(null as date) as last_seen,
-        cast(null as date) as opened_on,
-        cast(null as date) as closed_on,
-        cast(null as boolean) as is_open
-    where false
-    {%- endif %}
+    {{ previous_state({
+        'alert_id': 'text',
+        'rule_code': 'text',
+        'rule_name': 'text',
+        'household_id': 'text',
+        'id_number': 'text',
+        'severity': 'text',
+        'findings': 'jsonb',
+        'evidence': 'jsonb',
+        'first_seen': 'date',
+        'last_seen': 'date',
+        'opened_on': 'date',
+        'closed_on': 'date',
+        'is_open': 'boolean',
+    }) }}
 ),
 
 merged as (

@@ -1,0 +1,49 @@
+"""Shared by the tests that run whole cycles: a one-county world from the generator, a
+throwaway database on the test server, and the `fupin` command as an operator runs it."""
+
+from __future__ import annotations
+
+import os
+import subprocess
+import sys
+import uuid
+from pathlib import Path
+
+from fupin import warehouse
+from simulation.synth import generate
+
+PROJECT_ROOT = Path(__file__).resolve().parent.parent
+COUNTY = "520123"
+
+
+def one_county(root: Path, *, seed: int, households: int, start="2026-10", end="2026-10"):
+    """The generator's deliveries of one county (Path root/…), with its planted cases."""
+    return generate(
+        root,
+        counties=(COUNTY,),
+        start=start,
+        end=end,
+        seed=seed,
+        households_per_county=households,
+    )
+
+
+def throwaway_database(admin_dsn: str, prefix: str) -> tuple[str, str]:
+    """(name, DSN) of a new empty database, unique across xdist workers; drop it afterwards."""
+    name = f"{prefix}_{uuid.uuid4().hex[:12]}"
+    warehouse.ensure_database(admin_dsn, name)
+    return name, warehouse.with_database(admin_dsn, name)
+
+
+def run_fupin(*args: str, env: dict[str, str] | None = None, timeout: float = 1200):
+    """`fupin ARGS` in a subprocess, with the configured Airflow home (AIRFLOW_HOME unset)."""
+    env = {k: v for k, v in (os.environ if env is None else env).items() if k != "AIRFLOW_HOME"}
+    return subprocess.run(
+        [sys.executable, "-m", "fupin.cli", *args],
+        capture_output=True,
+        text=True,
+        env=env,
+        timeout=timeout,
+        check=False,
+        cwd=PROJECT_ROOT,
+    )
