@@ -44,6 +44,12 @@ def shown_fields(row: dict, corrected_field: str | None) -> dict:
     return shown
 
 
+def records(cur) -> list[dict]:
+    """The rows of the last statement as dicts by column name."""
+    names = [c.name for c in cur.description]
+    return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+
+
 def feed_summaries(conn, feeds) -> list[dict]:
     """Per feed: open and awaiting rows, unacknowledged drift, failed deliveries, pending fixes."""
     with conn.cursor() as cur:
@@ -89,8 +95,7 @@ def data_quality(conn, feeds, per_feed: int = TREND_DELIVERIES) -> tuple[list[di
             """,
             {"feeds": list(feeds), "n": per_feed},
         )
-        names = [c.name for c in cur.description]
-        rows = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        rows = records(cur)
         cur.execute(
             "select coalesce(sum(rows_received) filter (where corrects_batch is null), 0),"
             " coalesce(sum(rows_rejected), 0), coalesce(sum(rows_fixed), 0),"
@@ -144,23 +149,16 @@ def quarantined_row(conn, feeds, quarantine_id: int) -> dict | None:
         cur.execute(
             "select q.quarantine_id, q.feed, q.raw_table, q.batch_id, q.source_file,"
             " q.source_row, q.field, q.value, q.rule,"
-            " regexp_replace(q.reason, '^.*?, field [^:]*: ', ''), q.status, d.status,"
-            " d.superseded_by"
+            " regexp_replace(q.reason, '^.*?, field [^:]*: ', '') as problem, q.status,"
+            " d.status as batch_status, d.superseded_by"
             " from ops.quarantine q join ops.delivery d on d.batch_id = q.batch_id"
             " where q.quarantine_id = %(id)s and q.feed = any(%(feeds)s)",
             {"id": quarantine_id, "feeds": list(feeds)},
         )
-        found = cur.fetchone()
-        if found is None:
+        found = records(cur)
+        if not found:
             return None
-        keys = "quarantine_id feed raw_table batch_id source_file source_row field value rule"
-        entry = dict(
-            zip(
-                (*keys.split(), "problem", "status", "batch_status", "superseded_by"),
-                found,
-                strict=True,
-            )
-        )
+        entry = found[0]
         entry["row"] = raw_row(cur, entry["raw_table"], entry["batch_id"], entry["source_row"])
     entry["shown"] = shown_fields(entry.pop("row"), entry["field"])
     return entry
@@ -190,8 +188,7 @@ def drift_events(conn, feeds) -> list[dict]:
             " limit 100",
             {"feeds": list(feeds)},
         )
-        names = [c.name for c in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return records(cur)
 
 
 def failed_deliveries(conn, feeds) -> list[dict]:
@@ -203,8 +200,7 @@ def failed_deliveries(conn, feeds) -> list[dict]:
             " order by delivered_at desc limit 100",
             {"feeds": list(feeds)},
         )
-        names = [c.name for c in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return records(cur)
 
 
 def recent_batches(conn, feeds, feed: str, limit: int = 20) -> list[dict]:
@@ -217,8 +213,7 @@ def recent_batches(conn, feeds, feed: str, limit: int = 20) -> list[dict]:
             " order by delivered_at desc, batch_id desc limit %(limit)s",
             {"feed": feed, "feeds": list(feeds), "limit": limit},
         )
-        names = [c.name for c in cur.description]
-        return [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        return records(cur)
 
 
 def validation_run(conn, feeds, batch_id: str) -> dict | None:
@@ -230,16 +225,15 @@ def validation_run(conn, feeds, batch_id: str) -> dict | None:
             " where batch_id = %(batch)s and feed = any(%(feeds)s)",
             {"batch": batch_id, "feeds": list(feeds)},
         )
-        found = cur.fetchone()
-        if found is None:
+        found = records(cur)
+        if not found:
             return None
-        run = dict(zip([c.name for c in cur.description], found, strict=True))
+        run = found[0]
         cur.execute(
             "select raw_table, suite, expectation, column_name, success, unexpected_count,"
             " element_count, details->>'reason' as reason, details->'kwargs' as kwargs"
             " from ops.quality_result where batch_id = %s order by raw_table, result_id",
             (batch_id,),
         )
-        names = [c.name for c in cur.description]
-        run["results"] = [dict(zip(names, row, strict=True)) for row in cur.fetchall()]
+        run["results"] = records(cur)
     return run

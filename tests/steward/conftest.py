@@ -5,7 +5,6 @@ from __future__ import annotations
 
 import json
 import re
-import uuid
 from types import SimpleNamespace
 
 import pytest
@@ -13,22 +12,15 @@ import pytest
 from fupin import pipeline, warehouse
 from fupin.config import Config
 from fupin.steward.accounts import add_account
-from simulation.synth import generate
+from tests.helpers import one_county, throwaway_database
 
-WORLD = {
-    "counties": ["520123"],
-    "start": "2026-10",
-    "end": "2026-10",
-    "seed": 11,
-    "households_per_county": 40,
-}
 FEEDS = ("hukou", "payroll")
 CSRF = re.compile(r'name="csrf" value="([^"]+)"')
 
 
 @pytest.fixture(scope="module")
 def world(tmp_path_factory):
-    return generate(tmp_path_factory.mktemp("steward-world"), **WORLD)
+    return one_county(tmp_path_factory.mktemp("steward-world"), seed=11, households=40)
 
 
 def planted(world, feed: str) -> list[dict]:
@@ -39,9 +31,7 @@ def planted(world, feed: str) -> list[dict]:
 @pytest.fixture(scope="module")
 def landed(world, admin_dsn):
     """hukou and payroll landed and checked as their DAGs do; stewards steward_<feed>."""
-    name = f"fupin_steward_{uuid.uuid4().hex[:10]}"
-    warehouse.ensure_database(admin_dsn, name)
-    dsn = warehouse.with_database(admin_dsn, name)
+    name, dsn = throwaway_database(admin_dsn, "fupin_steward")
     try:
         warehouse.upgrade(dsn)
         config = Config(province="52", warehouse={"dsn": dsn}, landing={"root": world.landing_root})

@@ -7,11 +7,8 @@ from __future__ import annotations
 
 import os
 import socket
-import subprocess
-import sys
 import threading
 import time
-import uuid
 from pathlib import Path
 
 import pytest
@@ -22,6 +19,7 @@ from fupin import warehouse
 from fupin.steward.accounts import add_account
 from fupin.steward.app import create_app
 from simulation.national import NationalSimulator, Window
+from tests.helpers import run_fupin, throwaway_database
 from tests.steward.conftest import planted, query, with_check_digit
 
 pytestmark = [
@@ -36,24 +34,7 @@ SECRET = "steward-test-secret"
 
 def run_cycle(config_path: Path, as_of: str) -> None:
     env = {**os.environ, "FUPIN_TEST_NATIONAL_SECRET": SECRET}
-    env.pop("AIRFLOW_HOME", None)
-    done = subprocess.run(
-        [
-            sys.executable,
-            "-m",
-            "fupin.cli",
-            "cycle",
-            "--config",
-            str(config_path),
-            "--as-of",
-            as_of,
-        ],
-        capture_output=True,
-        text=True,
-        env=env,
-        timeout=1800,
-        check=False,
-    )
+    done = run_fupin("cycle", "--config", str(config_path), "--as-of", as_of, env=env, timeout=1800)
     assert done.returncode == 0, done.stdout[-3000:] + done.stderr[-5000:]
 
 
@@ -67,9 +48,7 @@ def free_port() -> int:
 def cycled(world, admin_dsn, tmp_path_factory):
     """A warehouse after one `fupin cycle`, a steward login, the page served on a free port."""
     root = tmp_path_factory.mktemp("steward-cycle")
-    name = f"fupin_steward_cycle_{uuid.uuid4().hex[:10]}"
-    warehouse.ensure_database(admin_dsn, name)
-    dsn = warehouse.with_database(admin_dsn, name)
+    name, dsn = throwaway_database(admin_dsn, "fupin_steward_cycle")
     with NationalSimulator(secret=SECRET, sender_id="520000", window=Window(open=True)) as sim:
         config_path = root / "fupin.yml"
         settings = {
