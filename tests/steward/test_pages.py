@@ -156,7 +156,7 @@ def test_demo_prints_the_address_and_a_login_per_department(landed, tmp_path):
 
     from fupin import warehouse
     from fupin.catalog import load_catalog
-    from fupin.steward.accounts import authenticate
+    from fupin.steward.accounts import add_account, authenticate
     from fupin.steward.demo import demo_logins
 
     config = tmp_path / "fupin.yml"
@@ -170,3 +170,53 @@ def test_demo_prints_the_address_and_a_login_per_department(landed, tmp_path):
     login, password = logins[0][:2]
     with warehouse.connect(landed.dsn) as conn:
         assert authenticate(conn, login, password).login == login
+        for feed in ("hukou", "payroll"):  # the demo reset the other tests' logins
+            add_account(conn, f"steward_{feed}", feed, f"pw-{feed}-secret")
+
+
+def test_drift_acknowledged_and_failed_deliveries_listed_within_the_department(landed, hukou):
+    ids = query(
+        landed.dsn,
+        "insert into ops.schema_drift (feed, kind, source_file, change, column_name)"
+        " values ('hukou', 'delta', 'hukou/x.csv', 'added', '新列'),"
+        " ('payroll', 'full', 'payroll/y.xlsx', 'missing', '旧列') returning drift_id",
+    )
+    query(
+        landed.dsn,
+        "insert into ops.delivery (batch_id, feed, kind, period, source_file, content_sha256,"
+        " size_bytes, delivered_at, status, error) values ('hukou.bad', 'hukou', 'delta',"
+        " '20261031', 'hukou/hukou_delta_20261031.csv', 'x', 1, now(), 'failed',"
+        " 'not a CSV: <b>binary</b> content') returning 1",
+    )
+    home = hukou.get("/")
+    assert "新列" in home.text and "旧列" not in home.text
+    assert "not a CSV: &lt;b&gt;binary&lt;/b&gt; content" in home.text
+    token = csrf_of(home.text)
+    (own,), (other,) = ids
+    assert hukou.post(f"/drift/{other}/acknowledge", data={"csrf": token}).status_code == 404
+    assert hukou.post(f"/drift/{own}/acknowledge", data={"csrf": token}).status_code == 200
+    assert query(
+        landed.dsn,
+        "select drift_id, acknowledged_by from ops.schema_drift where drift_id = any(%s)"
+        " order by drift_id",
+        [own, other],
+    ) == [(own, "steward_hukou"), (other, None)]
+
+
+def test_stewards_add_command_prints_a_password_that_logs_in(landed, tmp_path, capsys):
+    import yaml
+
+    from fupin import cli, warehouse
+    from fupin.steward.accounts import authenticate
+
+    config = tmp_path / "fupin.yml"
+    settings = {"province": "52", "warehouse": {"dsn": landed.dsn}}
+    settings["landing"] = {"root": str(landed.world.landing_root)}
+    config.write_text(yaml.safe_dump(settings), encoding="utf-8")
+    argv = ["stewards", "add", "wang_medical", "--department", "medical", "--config", str(config)]
+    assert cli.main(argv) == 0
+    password = capsys.readouterr().out.split("privately): ")[1].strip()
+    with warehouse.connect(landed.dsn) as conn:
+        assert authenticate(conn, "wang_medical", password).feeds == ("medical",)
+    assert cli.main([*argv[:3], "--department", "nosuchfeed", "--config", str(config)]) == 1
+    assert "department 'nosuchfeed'" in capsys.readouterr().err
