@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from fupin.catalog import load_catalog
 from fupin.privacy.audit import log_event
 from fupin.steward import queries, validate
 from fupin.steward.accounts import Steward
@@ -38,6 +39,11 @@ def _check_correctable(entry: dict | None, new_value: str, why: str) -> None:
         )
     if entry["status"] != "open":
         raise CorrectionRefused(f"row {entry['source_row']} is already {entry['status']}")
+    if load_catalog()[entry["feed"]].pull is not None:
+        raise CorrectionRefused(
+            f"{entry['feed']} is pulled from the department's system: correct the record"
+            " there; the next pull brings it (or mark the row as awaiting a correction)"
+        )
     if entry["field"] is None:
         raise CorrectionRefused("this finding names no field: ask for a corrected file (_v2)")
     if not why.strip():

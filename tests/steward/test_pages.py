@@ -220,3 +220,27 @@ def test_stewards_add_command_prints_a_password_that_logs_in(landed, tmp_path, c
         assert authenticate(conn, "wang_medical", password).feeds == ("medical",)
     assert cli.main([*argv[:3], "--department", "nosuchfeed", "--config", str(config)]) == 1
     assert "department 'nosuchfeed'" in capsys.readouterr().err
+
+
+def test_rows_of_a_pulled_feed_are_corrected_at_the_source(landed, client):
+    from fupin import warehouse
+    from fupin.steward.accounts import add_account
+
+    ((qid,),) = query(
+        landed.dsn,
+        "with d as (insert into ops.delivery (batch_id, feed, kind, period, source_file,"
+        " content_sha256, size_bytes, delivered_at, status) values ('dibao.pull.x', 'dibao',"
+        " 'pull', '2026-10-31', 'dibao', 'y', 1, now(), 'landed') returning batch_id)"
+        " insert into ops.quarantine (batch_id, feed, raw_table, source_file, source_row, field,"
+        " value, rule, reason) select batch_id, 'dibao', 'dibao__recipient', 'dibao', 1,"
+        " 'id_number', '1', 'r', 'dibao row 1, field id_number: bad' from d"
+        " returning quarantine_id",
+    )
+    with warehouse.connect(landed.dsn) as conn:
+        add_account(conn, "steward_dibao", "dibao", "pw-dibao-secret")
+    assert log_in(client, "steward_dibao", "pw-dibao-secret").status_code == 303
+    token = csrf_of(client.get("/").text)
+    refused = client.post(
+        f"/quarantine/{qid}/correct", data={"new_value": "2", "why": "x", "csrf": token}
+    )
+    assert refused.status_code == 422 and "correct the record there" in refused.text
