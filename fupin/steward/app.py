@@ -84,7 +84,13 @@ def log_view(conn, steward: Steward, object_name: str, rows: int, details: dict)
     )
 
 
-def _routes(app: FastAPI) -> None:  # noqa: C901  (one place lists every page)
+def _routes(app: FastAPI) -> None:
+    _login_routes(app)
+    _page_routes(app)
+    _form_routes(app)
+
+
+def _login_routes(app: FastAPI) -> None:
     @app.get("/login", response_class=HTMLResponse)
     def login_form(request: Request):
         return page(request, "login.html")
@@ -111,6 +117,8 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place lists every page)
         request.session.clear()
         return RedirectResponse("/login", status_code=303)
 
+
+def _page_routes(app: FastAPI) -> None:
     @app.get("/", response_class=HTMLResponse)
     def home(request: Request):
         with connect(request) as conn:
@@ -152,6 +160,21 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place lists every page)
             steward = signed_in(request, conn)
             return _row_form(request, conn, steward, quarantine_id)
 
+    @app.get("/runs/{batch_id}", response_class=HTMLResponse)
+    def validation(request: Request, batch_id: str):
+        with connect(request) as conn:
+            steward = signed_in(request, conn)
+            run = queries.validation_run(conn, steward.feeds, batch_id)
+            if run is None:
+                return page(request, "missing.html", 404, steward=steward)
+            return page(request, "validation.html", steward=steward, run=run)
+
+    @app.get("/health")
+    def health() -> Response:
+        return Response("ok", media_type="text/plain")
+
+
+def _form_routes(app: FastAPI) -> None:
     @app.post("/quarantine/{quarantine_id}/correct", response_class=HTMLResponse)
     def correct(
         request: Request,
@@ -216,19 +239,6 @@ def _routes(app: FastAPI) -> None:  # noqa: C901  (one place lists every page)
             if not corrections.acknowledge_drift(conn, steward, drift_id):
                 return page(request, "missing.html", 404, steward=steward)
         return RedirectResponse("/", status_code=303)
-
-    @app.get("/runs/{batch_id}", response_class=HTMLResponse)
-    def validation(request: Request, batch_id: str):
-        with connect(request) as conn:
-            steward = signed_in(request, conn)
-            run = queries.validation_run(conn, steward.feeds, batch_id)
-            if run is None:
-                return page(request, "missing.html", 404, steward=steward)
-            return page(request, "validation.html", steward=steward, run=run)
-
-    @app.get("/health")
-    def health() -> Response:
-        return Response("ok", media_type="text/plain")
 
 
 def _row_form(request, conn, steward, quarantine_id, error="", **typed):

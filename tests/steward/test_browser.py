@@ -97,6 +97,8 @@ def test_log_in_see_fix_rerun_and_the_count_drops(world, cycled):
     with sync_playwright() as playwright:
         browser = playwright.chromium.launch(executable_path=str(CHROMIUM))
         page = browser.new_page(viewport={"width": 1280, "height": 900})
+        # a correction runs the feed's suite through Great Expectations: slow on a loaded machine
+        page.set_default_timeout(180_000)
         page.goto(f"{url}/login")
         page.fill("input[name=login]", "steward_hukou")
         page.fill("input[name=password]", "pw-hukou-secret")
