@@ -29,7 +29,13 @@ examples:
   fupin warehouse status
   fupin docs --serve"""
 # Command groups owned by other packages: each module has add_commands(subparsers).
-PLUGINS = ("fupin.privacy.cli", "fupin.exchange.cli", "fupin.policy", "fupin.report.cli")
+PLUGINS = (
+    "fupin.privacy.cli",
+    "fupin.exchange.cli",
+    "fupin.policy",
+    "fupin.report.cli",
+    "fupin.steward.cli",
+)
 EXIT_FAILED = 1
 EXIT_CONFIG = 2
 

@@ -16,6 +16,7 @@ from fupin import landing, quality, warehouse
 from fupin.config import Config
 from fupin.privacy.redact import redact
 from fupin.privacy.stages import stage_dsn
+from fupin.steward import batches as correction_batches
 
 log = logging.getLogger(__name__)
 BUILD_WATERMARK = "warehouse_build"
@@ -34,8 +35,10 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
     dsn = stage_dsn(config, warehouse.resolve_dsn(config), "loader")
     with warehouse.connect(dsn) as conn:
         run = landing.land_pending(conn, config.landing.root, feed)
+        corrections = correction_batches.land_corrections(conn, feed)
         # Driven by the ledger, not by this run: batches a crash left unchecked are checked too.
         checks = quality.check_unchecked(conn, dsn, feed)
+        corrected = correction_batches.resolve_corrections(conn, feed)
     summary = {
         "feed": feed,
         "landed": run.batches("landed", "superseded"),
@@ -56,8 +59,9 @@ def land_feed(config: Config, feed: str) -> dict[str, Any]:
         "landing_findings": sum(r.findings for r in run.results),
         "rows_received": sum(sum(r.rows.values()) for r in run.results),
         "rows_quarantined": sum(c.rows_quarantined for c in checks),
-        "rows_fixed": sum(c.rows_fixed for c in checks),
+        "rows_fixed": sum(c.rows_fixed for c in checks) + corrected,
         "schema_drift": [f"{t}: {change} {col}" for r in run.results for t, change, col in r.drift],
+        "corrections": corrections,
     }
     log.info("feed %s: %s", feed, json.dumps(summary, ensure_ascii=False))
     return summary
@@ -92,6 +96,7 @@ def pull_feed(
         "unrecognised": [],
         "checked": [],
         "landing_findings": 0,
+        "corrections": [],
     }
     if source is None:
         log.warning("feed %s: sources.%s is not configured: not pulled", feed, spec.pull.source)

@@ -100,7 +100,7 @@ def previous_rows(cur, delivered: DeliveredFile, batch: str) -> int | None:
     cur.execute(
         "select rows_received from ops.delivery"
         " where feed = %s and kind = %s and scope = %s and status = 'landed' and batch_id <> %s"
-        "   and (period, version) < (%s, %s)"
+        "   and (period, version) < (%s, %s) and corrects_batch is null"  # not a steward fix
         " order by period desc, version desc limit 1",
         (
             delivered.feed,

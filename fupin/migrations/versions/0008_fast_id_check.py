@@ -7,15 +7,15 @@ inline, tests the 17 digits with ``translate`` and reads the digits as bytes: ab
 row, the same answers (tests/test_warehouse.py against fupin.ids; 50k generated rows compared
 with the old body). ``ops.normalize_id_number`` and ``ops.id_check_digit`` are unchanged.
 
-Revision ID: 0007_fast_id_check
+Revision ID: 0008_fast_id_check
 """
 
 from pathlib import Path
 
 from alembic import op
 
-revision = "0007_fast_id_check"
-down_revision = "0006_monitoring"
+revision = "0008_fast_id_check"
+down_revision = "0007_steward"
 branch_labels = None
 depends_on = None
 
