@@ -210,6 +210,7 @@ def warehouse_findings(config_path: Path) -> str:
 
 def main() -> int:
     from fupin.cycle import run_cycle
+    from fupin.steward.demo import demo_logins
     from simulation.sources import simulated_sources
     from simulation.synth import generate
 
@@ -245,7 +246,7 @@ def main() -> int:
             households = len(national.records("household"))
             members = len(national.records("member"))
             write_config(*args)  # reusable without the simulated sources
-        findings = warehouse_findings(CONFIG)
+        findings = warehouse_findings(CONFIG) + "\n" + demo_logins(CONFIG)
         with stage(progress, "county report and dbt docs site") as done:
             report_html, report_pdf, docs_site = county_report_and_docs(CONFIG)
             done["text"] = "county report (HTML" + (", PDF)" if report_pdf else ")") + ", docs site"
