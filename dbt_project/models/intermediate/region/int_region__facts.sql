@@ -45,14 +45,10 @@ population as (
     where status = 'active'
 ),
 
--- data quality: on merge with issue 12, read marts.data_quality instead
-deliveries as (
-    select * from {{ source('ops', 'delivery') }}
-    where status = 'landed'
-),
-
-quarantine as (
-    select * from {{ source('ops', 'quarantine') }}
+-- data quality per delivery (rows, not quarantined fields: marts.data_quality)
+data_quality as (
+    select * from {{ ref('data_quality') }}
+    where status = 'landed' and corrects_batch is null  -- a correction is not a new delivery
 ),
 
 people as (
@@ -181,18 +177,11 @@ facts as (
     {{ region_fact('scores', 'village_code', 'poverty_index_score_sum', 'sum(score)') }}
     union all
     -- data quality by feed (its department: fupin/feeds.yml), for the whole province
+    {%- for metric in ['rows_received', 'rows_rejected', 'rows_fixed', 'rows_open'] %}
     {{ region_fact(
-        'deliveries', province, 'dq_rows_received', 'coalesce(sum(rows_received), 0)',
-        'feed'
+        'data_quality', province, 'dq_' ~ metric, 'coalesce(sum(' ~ metric ~ '), 0)', 'feed'
     ) }}
-    {%- for metric, status in [
-        ('dq_rows_rejected', none), ('dq_rows_fixed', 'fixed'), ('dq_rows_open', 'open')
-    ] %}
-    union all
-    {{ region_fact(
-        'quarantine', province, metric,
-        "count(*)" ~ (" filter (where status = '" ~ status ~ "')" if status else ""), 'feed'
-    ) }}
+    {{- ' union all' if not loop.last }}
     {%- endfor %}
 ),
 
