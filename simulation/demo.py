@@ -19,6 +19,7 @@ import logging
 import shutil
 import sys
 import time
+import warnings
 from pathlib import Path
 from typing import Any
 
@@ -215,6 +216,8 @@ def main() -> int:
     from simulation.synth import generate
 
     started = time.monotonic()
+    # Airflow's in-process task API (dag.test) imports starlette's test client: not ours to fix
+    warnings.filterwarnings("ignore", message="Using `httpx` with `starlette.testclient`")
     _fresh_start()
     logging.basicConfig(
         filename=DEMO_DIR / "demo.log",
