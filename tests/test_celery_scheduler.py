@@ -2,11 +2,12 @@
 processes with the CeleryExecutor and two Celery workers (Redis db 5, metadata in a throwaway
 PostgreSQL database), against a one-county world from the generator and the national simulator.
 
-The test unpauses the DAGs, delivers the files into the landing root, triggers the feed DAGs
-(their crons are a day apart) and lets the scheduler do the rest: the asset-triggered warehouse
-build and national push. The result must be what `fupin cycle --as-of` gives in another
-database (run meanwhile). Then Airflow's own backfill builds a later, past check date and the
-alert history must be what a second `fupin cycle --as-of` gives.
+The test unpauses the DAGs, delivers the files into the landing root, triggers each feed DAG's
+first run (the run the scheduler would start on unpausing, with the world's check date: the
+crons are a day apart) and lets the scheduler do the rest: the asset-triggered warehouse build
+and the national push, on two workers. The result must be what `fupin cycle --as-of` gives in
+another database (run meanwhile). Then Airflow's own backfill builds a later, past check date
+and the alert history must be what a second `fupin cycle --as-of` gives.
 """
 
 from __future__ import annotations
