@@ -11,7 +11,8 @@ WORKDIR /opt/fupin
 COPY --chown=airflow:root pyproject.toml README.md ./
 COPY --chown=airflow:root fupin ./fupin
 COPY --chown=airflow:root connectors ./connectors
-RUN pip install --no-cache-dir -e . "apache-airflow==3.3.2" "apache-airflow-providers-celery"
+# pyproject.toml pins Airflow, its Celery provider and celery (5.7 breaks the provider's worker).
+RUN pip install --no-cache-dir -e .
 COPY --chown=airflow:root dags ./dags
 COPY --chown=airflow:root dbt_project ./dbt_project
 COPY --chown=airflow:root expectations ./expectations

@@ -4,7 +4,7 @@ VENV   := .venv
 BIN    := $(VENV)/bin
 STAMP  := $(VENV)/.installed-stamp
 
-.PHONY: venv browser demo airflow docs test lint bench fuzz clean
+.PHONY: venv browser demo airflow airflow-celery docs test lint bench fuzz clean
 
 venv: $(STAMP)
 
@@ -27,6 +27,11 @@ demo: venv
 # A local Airflow (standalone) with fupin's DAGs: prints the UI address and login; Ctrl-C stops.
 airflow: venv
 	$(BIN)/python -m simulation.local_airflow
+
+# The production layout on this machine: API server, scheduler, dag-processor and Celery workers
+# (FUPIN_CELERY_WORKERS, default 2) as separate processes, Redis db 5 as the broker; Ctrl-C stops.
+airflow-celery: venv
+	$(BIN)/python -m simulation.celery_airflow
 
 # The dbt docs site of the demo's warehouse (or FUPIN_CONFIG's), served on 127.0.0.1:8081.
 docs: venv
