@@ -22,3 +22,11 @@
         ('dibao', 'stg_dibao__recipients', 'id_number', 'id_number_valid'),
     ]) }}
 {%- endmacro %}
+
+{#- Who an alert flags (policy.md §5, 识别精准率): a member named by the alert, or every member of
+    the household when the alert is household-level (no ID number), as the Mashan audit counted
+    people. The join condition between a CTE of registry members and one of open alerts. -#}
+{% macro alert_flags_member(members, alerts) -%}
+    {{ members }}.household_id = {{ alerts }}.household_id
+    and ({{ alerts }}.id_number is null or {{ members }}.id_number = {{ alerts }}.id_number)
+{%- endmacro %}

@@ -92,9 +92,7 @@ flagged as (
         alerts.rule_code
     from people
     inner join alerts
-        on
-            people.household_id = alerts.household_id
-            and (alerts.id_number is null or people.id_number = alerts.id_number)
+        on {{ alert_flags_member('people', 'alerts') }}
 ),
 
 object_risks as (

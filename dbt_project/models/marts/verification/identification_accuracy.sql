@@ -32,9 +32,7 @@ flagged as (
     select distinct registered.member_key
     from registered
     inner join alerts
-        on
-            registered.household_id = alerts.household_id
-            and (alerts.id_number is null or registered.id_number = alerts.id_number)
+        on {{ alert_flags_member('registered', 'alerts') }}
 ),
 
 people as (
