@@ -63,21 +63,24 @@ def load_report_data(dsn: str, region: str, as_of: dt.date | None = None) -> Rep
     if len(region) not in LEVELS or not region.isdigit():
         raise ReportError(f"region {region!r}: expected a 2-, 4-, 6-, 9- or 12-digit region code")
     with warehouse.connect(dsn) as conn, conn.cursor() as cur:
+        # the latest build, or the history of every check date built
+        table, dated = (
+            ("region_stats", "") if as_of is None else ("region_stats_history", " and as_of = %s")
+        )
         cur.execute(
             "select region_code, region_name, metric, dimension, dimension_value, value, as_of"
-            " from marts.region_stats where region_code like %s or region_code = %s",
-            (region + "%", region[:2]),
+            f" from marts.{table} where (region_code like %s or region_code = %s){dated}",
+            (region + "%", region[:2], *([as_of] if as_of else [])),
         )
         rows = cur.fetchall()
     built = {row[6] for row in rows}
-    if not any(row[0] == region for row in rows):
-        raise ReportError(f"region {region}: no statistics in marts.region_stats")
-    if as_of is not None and built != {as_of}:
-        dates = ", ".join(sorted(map(str, built)))
+    if as_of is not None and not rows:
         raise ReportError(
-            f"the warehouse's region statistics are as of {dates}, not {as_of}: "
+            f"the warehouse has no region statistics as of {as_of}: "
             f"build it as of {as_of} first (fupin cycle --as-of {as_of})"
         )
+    if not any(row[0] == region for row in rows):
+        raise ReportError(f"region {region}: no statistics in marts.{table}")
     data = ReportData(
         region=region,
         as_of=next(iter(built)),

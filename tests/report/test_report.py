@@ -148,7 +148,15 @@ def test_unknown_region_and_other_check_date_are_refused(report):
     dsn, *_ = report
     with pytest.raises(ReportError, match="region 520199: no statistics"):
         load_report_data(dsn, "520199")
-    with pytest.raises(ReportError, match="as of 2026-10-31, not 2026-10-01"):
+    with pytest.raises(ReportError, match="no region statistics as of 2026-10-01: build it"):
         load_report_data(dsn, COUNTY, dt.date(2026, 10, 1))
     with pytest.raises(ReportError, match="expected a 2-, 4-, 6-, 9- or 12-digit"):
         load_report_data(dsn, "5201234")
+
+
+def test_a_check_date_built_earlier_is_read_from_the_history(report):
+    dsn, *_ = report
+    latest = load_report_data(dsn, COUNTY)
+    dated = load_report_data(dsn, COUNTY, latest.as_of)
+    assert dated.as_of == latest.as_of and dated.values == latest.values
+    assert dated.children == latest.children
