@@ -335,8 +335,9 @@ def insert_delivery(cur, delivery: Mapping) -> None:
     cur.execute(
         """
         insert into ops.delivery (batch_id, feed, kind, period, scope, version, source_file,
-                                  content_sha256, size_bytes, status, delivered_at, landed_at)
-        values (%s, %s, %s, %s, %s, %s, %s, md5(%s), 100, %s, %s, %s)
+                                  content_sha256, size_bytes, status, delivered_at, landed_at,
+                                  rows_received)
+        values (%s, %s, %s, %s, %s, %s, %s, md5(%s), 100, %s, %s, %s, %s)
         """,
         (
             delivery["batch_id"],
@@ -350,6 +351,7 @@ def insert_delivery(cur, delivery: Mapping) -> None:
             delivery.get("status", "landed"),
             dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
             dt.datetime(2026, 11, 1, tzinfo=dt.UTC),
+            sum(len(rows) for rows in delivery["rows"].values()),
         ),
     )
     for table, rows in delivery["rows"].items():
