@@ -25,6 +25,11 @@ COLOUR_METRICS = (
 )
 
 
+def colorscale(colour_by: str) -> str:
+    """Red is bad: a high incidence, a low rate or mean."""
+    return "RdYlGn_r" if colour_by == "poverty_incidence" else "RdYlGn"
+
+
 def _numbers(values) -> list[float]:
     return [float(value) for value in values]
 
@@ -99,7 +104,7 @@ def region_treemap(data: ReportData, colour_by: str) -> go.Figure:
             branchvalues="total",
             marker={
                 "colors": _numbers(data.value(code, colour_by) for code in codes),
-                "colorscale": "RdYlGn_r" if colour_by == "poverty_incidence" else "RdYlGn",
+                "colorscale": colorscale(colour_by),
                 "showscale": True,
             },
             maxdepth=3,

@@ -21,7 +21,7 @@ import jinja2
 import plotly.offline
 
 from fupin.catalog import load_catalog
-from fupin.report import charts
+from fupin.report import charts, maps
 from fupin.report.data import LEVELS, ReportData, load_report_data
 
 TEMPLATE = Path(__file__).with_name("report.html.j2")
@@ -77,6 +77,9 @@ def render_html(data: ReportData, colour_by: str = "poverty_incidence") -> str:
         "index_bands": charts.index_bands(data),
         "data_quality": charts.data_quality(data, departments()),
     }
+    region_map = maps.sub_region_map(data, colour_by, charts.colorscale(colour_by))
+    if region_map is not None:  # a province's or a city's report (fupin.report.maps)
+        figures["map"] = region_map
     chart_html = {
         name: figure.to_html(
             full_html=False,

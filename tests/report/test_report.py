@@ -160,3 +160,19 @@ def test_a_check_date_built_earlier_is_read_from_the_history(report):
     dated = load_report_data(dsn, COUNTY, latest.as_of)
     assert dated.as_of == latest.as_of and dated.values == latest.values
     assert dated.children == latest.children
+
+
+def test_a_province_report_maps_its_cities_from_offline_boundaries(built, tmp_path):
+    from fupin.report import maps
+
+    dsn, *_ = built
+    data = load_report_data(dsn, "52")
+    figure = maps.sub_region_map(data, "poverty_incidence", "RdYlGn_r")
+    outlines = {trace.name for trace in figure.data if trace.fill == "toself"}
+    assert len(outlines) == 9 and "5201" in outlines  # Guizhou's cities; Guiyang has figures
+    coloured = {tuple(t.meta) for t in figure.data if t.fill == "toself" and t.meta[0]}
+    assert coloured == {("5201", float(data.value("5201", "poverty_incidence")))}
+    html, _ = write_report(dsn, "52", tmp_path, pdf=False)
+    assert 'data-chart="map"' in html.read_text(encoding="utf-8")
+    county = load_report_data(dsn, COUNTY)
+    assert maps.sub_region_map(county, "poverty_incidence", "RdYlGn_r") is None  # townships
