@@ -15,4 +15,14 @@ region_stats as (
     select * from {{ ref('region_stats') }}
 )
 
-select * from region_stats
+select
+    as_of,
+    region_code,
+    region_level,
+    region_name,
+    metric,
+    dimension,
+    dimension_value,
+    value,
+    is_additive
+from region_stats
