@@ -12,6 +12,7 @@ from monitoring import world
 
 from fupin import warehouse
 from simulation.synth import generate
+from tests.helpers import throwaway_database
 
 
 def built_world(root: Path, admin_dsn: str, prefix: str) -> Iterator[tuple[str, dict, Path]]:
@@ -19,12 +20,10 @@ def built_world(root: Path, admin_dsn: str, prefix: str) -> Iterator[tuple[str, 
     landed and built as of its check date."""
     generate(root / "synth", counties=("520123",), seed=3, households_per_county=20)
     truth = world.ground_truth(root / "synth")
-    name = f"{prefix}_{root.name.replace('-', '_')[-20:]}"
-    names = (name, f"{name}_mz")
-    for each in names:
-        warehouse.drop_database(admin_dsn, each)
-        warehouse.ensure_database(admin_dsn, each)
-    dsn, minzheng_dsn = (warehouse.with_database(admin_dsn, each) for each in names)
+    (name, dsn), (minzheng_name, minzheng_dsn) = (
+        throwaway_database(admin_dsn, each) for each in (prefix, f"{prefix}_mz")
+    )
+    names = (name, minzheng_name)
     try:
         warehouse.upgrade(dsn)
         world.land_everything(dsn, root / "synth", minzheng_dsn)
