@@ -132,6 +132,17 @@ def test_gets_must_be_signed(simulator):
         batch("household", 1, [{"op": "merge", "key": household_id(1), "version": 1}]),
         batch("household", 1, [{"op": "delete", "key": household_id(1), "version": 0}]),
     ],
+    # stable ids: the batches carry a fresh batch_id and time, and xdist's workers must agree
+    ids=[
+        "not-json",
+        "not-an-object",
+        "no-batch-id",
+        "unknown-entity",
+        "sequence-0",
+        "no-records",
+        "unknown-op",
+        "version-0",
+    ],
 )
 def test_malformed_bodies_are_400(simulator, body):
     assert post(simulator, body).status_code == 400
