@@ -23,6 +23,8 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
+from simulation.http_server import serve_in_thread, shut_down
+
 log = logging.getLogger(__name__)
 SOURCE_TZ = dt.timezone(dt.timedelta(hours=8))
 
@@ -171,23 +173,13 @@ class ApiSimulator:
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> ApiSimulator:
         handler = type("BoundHandler", (_Handler,), {"simulator": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
+        self._server, self._thread = serve_in_thread(self.host, self.port, handler)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        shut_down(self._server, self._thread)
+        self._server = self._thread = None
 
     def __enter__(self) -> ApiSimulator:
         return self.start()

@@ -18,6 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fupin.exchange import protocol
+from simulation.http_server import serve_in_thread, shut_down
 from simulation.national.faults import FaultPlan, Window
 from simulation.national.handler import Handler
 from simulation.national.persistence import StateFile, journal_path, read_state
@@ -73,24 +74,14 @@ class NationalSimulator:
     # -- lifecycle ------------------------------------------------------------------------
     def start(self) -> NationalSimulator:
         handler = type("BoundHandler", (Handler,), {"simulator": self})
-        self._server = ThreadingHTTPServer((self.host, self.port), handler)
-        self._server.daemon_threads = True
+        self._server, self._thread = serve_in_thread(self.host, self.port, handler)
         self.port = self._server.server_address[1]
-        self._thread = threading.Thread(
-            target=self._server.serve_forever, kwargs={"poll_interval": 0.05}, daemon=True
-        )
-        self._thread.start()
         log.info("national simulator listening on %s", self.base_url)
         return self
 
     def stop(self) -> None:
-        if self._server is not None:
-            self._server.shutdown()
-            self._server.server_close()
-            self._server = None
-        if self._thread is not None:
-            self._thread.join(timeout=5)
-            self._thread = None
+        shut_down(self._server, self._thread)
+        self._server = self._thread = None
         if self._store is not None:
             self._save()
             self._store.close()
