@@ -1,7 +1,9 @@
 """HTTP for the REST sources: paced under the department's rate limit, retried with tenacity.
 
-- Pacing: at most ``rate`` requests in any window of ``1 s + margin`` (a sliding log of send
-  times), so the client does not live on 429s; retries go through the same pacer.
+- Pacing: at most ``rate`` requests in any window of ``1 s + margin`` (a sliding log of each
+  request's response time: a request reaches the server before its response comes back, so
+  however late a loaded client sends, the server never sees more than ``rate`` in a second),
+  so the client does not live on 429s; retries go through the same pacer.
 - Retries: 429 and 5xx and network errors, up to ``attempts`` tries; a ``Retry-After`` header is
   honoured (capped), otherwise exponential backoff with jitter.
 - 401 / 403 are a refused credential, 410 an expired page token: neither is retried here.
@@ -38,7 +40,9 @@ MAX_RETRY_AFTER_SECONDS = 60.0
 
 
 class Pacer:
-    """At most ``calls`` starts in any ``period`` seconds (sliding log; thread-safe)."""
+    """At most ``calls`` requests in any ``period`` seconds (sliding log; thread-safe).
+
+    ``wait`` takes a slot at the send time; ``finished`` moves it to the response time."""
 
     def __init__(
         self,
@@ -52,19 +56,26 @@ class Pacer:
         self.period = period
         self._clock = clock
         self._sleep = sleep
-        self._starts: collections.deque[float] = collections.deque()
+        # Slots as one-element lists, moved later by finished(); an expired slot behind a
+        # later one waits its turn to leave, which only ever paces more.
+        self._slots: collections.deque[list[float]] = collections.deque()
         self._lock = threading.Lock()
 
-    def wait(self) -> None:
+    def wait(self) -> list[float]:
         with self._lock:
             while True:
                 now = self._clock()
-                while self._starts and now - self._starts[0] >= self.period:
-                    self._starts.popleft()
-                if len(self._starts) < self.calls:
-                    self._starts.append(now)
-                    return
-                self._sleep(self.period - (now - self._starts[0]))
+                while self._slots and now - self._slots[0][0] >= self.period:
+                    self._slots.popleft()
+                if len(self._slots) < self.calls:
+                    slot = [now]
+                    self._slots.append(slot)
+                    return slot
+                self._sleep(self.period - (now - self._slots[0][0]))
+
+    def finished(self, slot: list[float]) -> None:
+        with self._lock:
+            slot[0] = self._clock()
 
 
 class RetryableStatus(SourceError):
@@ -156,10 +167,13 @@ class PacedClient:
             ) from None
 
     def _get_once(self, path: str, params: Mapping[str, Any], where: str) -> bytes:
-        if self.pacer:
-            self.pacer.wait()
+        slot = self.pacer.wait() if self.pacer else None
         self.requests_sent += 1
-        response = self.session.get(self.base_url + path, params=params, timeout=self.timeout)
+        try:
+            response = self.session.get(self.base_url + path, params=params, timeout=self.timeout)
+        finally:
+            if slot:
+                self.pacer.finished(slot)
         status = response.status_code
         if status in (401, 403):
             raise CredentialRefused(
