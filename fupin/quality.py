@@ -23,7 +23,7 @@ from pathlib import Path
 
 from psycopg2.extras import execute_values
 
-from fupin import quality_sql
+from fupin import quality_sql, quality_workers
 from fupin.catalog import load_catalog
 from fupin.warehouse import sqlalchemy_url
 
@@ -87,14 +87,17 @@ def check_unchecked(conn, dsn: str, feed: str | None = None) -> list[BatchCheck]
     return check_batches(conn, dsn, unchecked_batches(conn, feed))
 
 
-def check_batches(conn, dsn: str, batch_ids: list[str], *, engine: str = "sql") -> list[BatchCheck]:
+def check_batches(
+    conn, dsn: str, batch_ids: list[str], *, engine: str = "sql", workers: int | None = None
+) -> list[BatchCheck]:
     """Validate batches, one suite run per raw table for all of them (a day's deltas together).
 
     ``engine="sql"`` (the default) runs each suite as one set-based statement over the batches
     (fupin.quality_sql); ``engine="gx"`` runs it through Great Expectations, with the same
     findings and quarantine (tested equal), about 30x slower. Findings are recorded per batch;
     a re-check replaces a batch's earlier findings. The batches are marked checked in the same
-    transaction.
+    transaction. ``workers`` (default: the CPU count) caps the connections that share a big
+    batch's SQL pass (fupin.quality_workers); 1 keeps it on ``conn`` alone.
     """
     if not batch_ids:
         return []
@@ -116,7 +119,11 @@ def check_batches(conn, dsn: str, batch_ids: list[str], *, engine: str = "sql") 
     for batch_id, feed, kind, source_file in deliveries:
         groups.setdefault((feed, kind), {})[batch_id] = source_file
 
-    validate = _gx_validator(dsn) if engine == "gx" else _validate_sql
+    validate = (
+        _gx_validator(dsn)
+        if engine == "gx"
+        else functools.partial(_validate_sql, dsn=dsn, workers=workers)
+    )
     checks: dict[str, BatchCheck] = {b: BatchCheck(b, []) for b in batch_ids}
     for (feed, kind), files in groups.items():
         (file_kind,) = [f for f in load_catalog()[feed].files if f.kind == kind]
@@ -159,13 +166,15 @@ def _details(kwargs: dict, reason: str) -> str:
     return json.dumps({"kwargs": kwargs, "reason": reason}, default=str, ensure_ascii=False)
 
 
-def _validate_sql(conn, feed: str, raw_table: str, files: dict[str, str]):
-    """One set-based statement per suite (fupin.quality_sql): findings, quarantine, counts."""
+def _validate_sql(conn, feed: str, raw_table: str, files: dict[str, str], *, dsn: str, workers):
+    """One set-based pass per suite (fupin.quality_sql): findings, quarantine, counts; a big
+    batch split over several connections (fupin.quality_workers)."""
     suite_name, expectations = quality_sql.load_expectations(raw_table)
     row_counts = _row_counts(conn, raw_table, files)
+    collect = quality_workers.collector(dsn, raw_table, sum(row_counts.values()), workers)
     checks, results = [], []
     with conn.cursor() as cur:
-        run = quality_sql.run_suite(cur, feed, raw_table, files, expectations)
+        run = quality_sql.run_suite(cur, feed, raw_table, files, expectations, collect)
         for batch_id in files:
             check = TableCheck(raw_table, rows_checked=row_counts.get(batch_id, 0))
             check.rows_quarantined = run.quarantined_rows[batch_id]

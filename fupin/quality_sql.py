@@ -1,12 +1,15 @@
-"""The reviewed Great Expectations suites compiled to one set-based SQL statement per suite.
+"""The reviewed Great Expectations suites compiled to set-based SQL: one pass per suite.
 
 Great Expectations 1.x validates a batch with several queries per expectation (its own
 measurement: about 7k rows/s on the hukou suite, see docs/benchmarks.md). Every expectation
 fupin uses is a column-map condition, so a suite is one pass over the new batch instead: a scan
 of ``raw.<table> where _batch_id = any(...)`` (index on ``(_batch_id, _source_row)``) computes
-every expectation's "unexpected" flag per row, and the same statement writes the quarantine rows
-and returns the counts per (batch, expectation). No Great Expectations import, no per-row round
-trip, and the cost follows the batch, not the size of the raw table.
+every expectation's "unexpected" flag per row into a temporary table of findings, and one more
+statement writes the quarantine rows and returns the counts per (batch, expectation). No Great
+Expectations import, no per-row round trip, and the cost follows the batch, not the size of the
+raw table. The two costliest conditions (dates, ID numbers) run in a fast form of the same
+answer (fupin.quality_fast); a big batch is split over several connections
+(fupin.quality_workers).
 
 The conditions are GX's own semantics, so both paths quarantine the same (row, expectation,
 reason) set (tests/quality/test_sql_equivalence.py): nulls are never unexpected except for
@@ -23,6 +26,8 @@ from pathlib import Path
 
 import sqlalchemy as sa
 from sqlalchemy.dialects import postgresql
+
+from fupin import quality_fast
 
 EXPECTATIONS_DIR = Path(__file__).resolve().parent.parent / "expectations"
 
@@ -162,25 +167,71 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def suite_statement(raw_table: str, expectations: list[Expectation]) -> str:
-    """One pass over the batches: flag every row, explode the flagged ones per expectation,
-    insert the quarantine rows, return (batch, expectation index, rows) and per batch
-    (batch, -1, distinct quarantined rows)."""
-    flags = ", ".join(f"{unexpected_sql(e)} as u{e.index}" for e in expectations)
+def _fast_condition(expectation: Expectation) -> quality_fast.FastCondition | None:
+    """The fast form of an expectation's condition, where one exists (fupin.quality_fast)."""
+    column, kwargs = _identifier(expectation.column), expectation.kwargs
+    alias = f"_prepared_{expectation.index}"
+    if expectation.type == "expect_column_values_to_be_valid_date":
+        regex = DATE_FORMATS[kwargs["date_format"]][0]
+        return quality_fast.date_condition(column, kwargs["date_format"], regex)
+    if expectation.type == "expect_column_values_to_be_valid_id_number":
+        return quality_fast.id_number_condition(column, alias)
+    if expectation.type == "expect_column_values_to_start_with_valid_id_number":
+        return quality_fast.id_number_condition(f"substr(btrim({column}), 1, 18)", alias)
+    return None
+
+
+def compiled_flag(expectation: Expectation) -> tuple[str, dict[str, str]]:
+    """The row flag the suite statement evaluates (the fast form where there is one, the same
+    answer as ``unexpected_sql``) and the prepared values it reads."""
+    fast = _fast_condition(expectation)
+    if fast is None:
+        return unexpected_sql(expectation), {}
+    column = _identifier(expectation.column)
+    flag = f"coalesce({column} is not null and not {fast.sql}, false)"
+    prepared = {alias: sql.replace("%", "%%") for alias, sql in fast.prepared.items()}
+    return flag.replace("%", "%%"), prepared
+
+
+def finding_select(raw_table: str, expectations: list[Expectation]) -> str:
+    """The flagged (batch_id, source_row, idx, value) of the batches ``%(batches)s``: every
+    row's flags in one pass, exploded per expectation. ``%(parts)s``/``%(part)s`` take one share
+    of the rows (``_source_row %% parts = part``), so that several connections can split a big
+    batch; parts 1, part 0 is the whole batch."""
+    compiled = [compiled_flag(e) for e in expectations]
+    flags = ", ".join(
+        f"{flag} as u{e.index}" for e, (flag, _) in zip(expectations, compiled, strict=True)
+    )
+    prepared = "".join(
+        f", {sql} as {alias}" for _, values in compiled for alias, sql in values.items()
+    )
     columns = ", ".join(f"{_identifier(e.column)}::text as v{e.index}" for e in expectations)
     any_flag = " or ".join(f"u{e.index}" for e in expectations)
     exploded = ", ".join(f"({e.index}, u{e.index}, v{e.index})" for e in expectations)
-    # "offset 0" keeps the subquery whole: each flag is computed once per row.
+    # "offset 0" keeps each subquery whole: prepared values and flags are computed once a row.
     return f"""
-with finding as materialized (
-    select s._batch_id as batch_id, s._source_row as source_row, f.idx, f.value
-      from (select _batch_id, _source_row, {flags}, {columns}
-              from raw.{_identifier(raw_table)}
-             where _batch_id = any(%(batches)s) offset 0) s
-     cross join lateral (values {exploded}) f(idx, bad, value)
-     where ({any_flag}) and f.bad
-),
-meta as (
+select s._batch_id as batch_id, s._source_row as source_row, f.idx, f.value
+  from (select _batch_id, _source_row, {flags}, {columns}
+          from (select *{prepared} from raw.{_identifier(raw_table)}
+                 where _batch_id = any(%(batches)s) and _source_row %% %(parts)s = %(part)s
+                offset 0) p
+        offset 0) s
+ cross join lateral (values {exploded}) f(idx, bad, value)
+ where ({any_flag}) and f.bad
+"""  # noqa: S608  (identifiers from the catalog, conditions from the reviewed suites)
+
+
+# The findings of one suite run, in the checking transaction (dropped at its end).
+FINDING_TABLE = """
+drop table if exists pg_temp.fupin_finding;
+create temp table fupin_finding (batch_id text, source_row int, idx int, value text)
+    on commit drop;
+"""
+
+# From the findings: insert the quarantine rows, return (batch, expectation index, rows) and
+# per batch (batch, -1, distinct quarantined rows).
+RECORD_STATEMENT = """
+with meta as (
     select * from unnest(%(idx)s::int[], %(field)s::text[], %(rule)s::text[],
                          %(reason)s::text[], %(quarantine)s::bool[])
            m(idx, field, rule, reason, quarantine)
@@ -194,15 +245,15 @@ quarantined as (
     select f.batch_id, %(feed)s, %(table)s, b.source_file, f.source_row, m.field, f.value,
            m.rule,
            b.source_file || ' row ' || f.source_row || ', field ' || m.field || ': ' || m.reason
-      from finding f join meta m using (idx) join batch b using (batch_id)
+      from pg_temp.fupin_finding f join meta m using (idx) join batch b using (batch_id)
      where m.quarantine
     returning 1
 )
-select batch_id, idx, count(*) from finding group by batch_id, idx
+select batch_id, idx, count(*) from pg_temp.fupin_finding group by batch_id, idx
 union all
 select f.batch_id, -1, count(distinct f.source_row)
-  from finding f join meta m using (idx) where m.quarantine group by f.batch_id
-"""  # noqa: S608  (identifiers from the catalog, conditions from the reviewed suites)
+  from pg_temp.fupin_finding f join meta m using (idx) where m.quarantine group by f.batch_id
+"""
 
 
 @dataclass
@@ -214,12 +265,30 @@ class SuiteRun:
 
 
 def run_suite(
-    cur, feed: str, raw_table: str, files: dict[str, str], expectations: list[Expectation]
+    cur,
+    feed: str,
+    raw_table: str,
+    files: dict[str, str],
+    expectations: list[Expectation],
+    collect=None,
 ) -> SuiteRun:
-    """Evaluate a suite over the batches ``files`` (batch id -> source file) in one statement."""
+    """Evaluate a suite over the batches ``files`` (batch id -> source file).
+
+    The findings go to a temporary table: by one ``insert … select`` in this transaction, or
+    by ``collect(cur, select, params)`` (fupin.quality_workers: several connections at once).
+    One more statement records the quarantine and returns the counts."""
     batches = list(files)
+    cur.execute(FINDING_TABLE)
+    select = finding_select(raw_table, expectations)
+    if collect is None:
+        cur.execute(
+            f"insert into pg_temp.fupin_finding {select}",
+            {"batches": batches, "parts": 1, "part": 0},
+        )
+    else:
+        collect(cur, select, {"batches": batches})
     cur.execute(
-        suite_statement(raw_table, expectations),
+        RECORD_STATEMENT,
         {
             "batches": batches,
             "files": [files[b] for b in batches],

@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from fupin import landing, quality, warehouse
+from fupin import landing, quality, quality_workers, warehouse
 from fupin.catalog import load_catalog
 from fupin.quality_sql import CONDITIONS, load_expectations, unexpected_sql
 from simulation.apis import BusinessApiSimulator, VehicleApiSimulator
@@ -53,7 +53,7 @@ def _details(details: dict) -> str:
     return json.dumps({**details, "kwargs": kwargs}, sort_keys=True)
 
 
-def _check_all(dsn: str, engine: str) -> tuple[Counter, Counter]:
+def _check_all(dsn: str, engine: str, workers: int = 1) -> tuple[Counter, Counter]:
     """Forget every finding and check every landed batch again with ``engine``."""
     with warehouse.connect(dsn) as conn:
         with conn.cursor() as cur:
@@ -65,7 +65,7 @@ def _check_all(dsn: str, engine: str) -> tuple[Counter, Counter]:
             )
             batches = [row[0] for row in cur.fetchall()]
         conn.commit()
-        quality.check_batches(conn, dsn, batches, engine=engine)
+        quality.check_batches(conn, dsn, batches, engine=engine, workers=workers)
     return _snapshot(dsn)
 
 
@@ -99,13 +99,16 @@ def _land_world(dsn: str, tmp_path, new_database) -> dict:
     return json.loads(result.ground_truth.read_text(encoding="utf-8"))
 
 
-def test_sql_and_gx_quarantine_the_same_rows(warehouse_dsn, tmp_path, new_database):
+def test_sql_and_gx_quarantine_the_same_rows(warehouse_dsn, tmp_path, new_database, monkeypatch):
     truth = _land_world(warehouse_dsn, tmp_path, new_database)
     sql_quarantine, sql_results = _check_all(warehouse_dsn, "sql")
     gx_quarantine, gx_results = _check_all(warehouse_dsn, "gx")
+    # Every batch split over three connections (fupin.quality_workers), however small.
+    monkeypatch.setattr(quality_workers, "PARALLEL_MIN_ROWS", 1)
+    shared_quarantine, shared_results = _check_all(warehouse_dsn, "sql", workers=3)
 
-    assert sql_quarantine == gx_quarantine
-    assert sql_results == gx_results
+    assert sql_quarantine == gx_quarantine == shared_quarantine
+    assert sql_results == gx_results == shared_results
     # Not vacuous: every feed was checked, and every planted quarantine case was found.
     checked = {feed for (feed,) in _query(warehouse_dsn, "select distinct feed from ops.delivery")}
     assert checked == set(load_catalog())

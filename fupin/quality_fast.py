@@ -1,0 +1,118 @@
+"""Fast SQL forms of the two costliest expectation conditions, for the compiled suites.
+
+``fupin.quality_sql`` holds the reference conditions (the ones Great Expectations evaluates).
+Measured per value on this project's machine (docs/benchmarks.md), the date check cost about
+3.5 µs (regex, three substrings cast to integers, ``make_date`` and ``extract``) and the ID
+check about 4.9 µs (a PL/pgSQL call): most of a suite's time. The forms here give the same
+answer for every value (tests/quality/test_fast_conditions.py) at a fraction of the cost:
+
+- a date in a fixed format is valid exactly when its text is one of the valid strings of that
+  format between 1900 and 2099: a set PostgreSQL builds once per statement and probes as a
+  hashed subplan (73k strings for days);
+- an ID number is checked on its bytes: the common shape (18 ASCII characters, 17 digits and a
+  digit or X) inline, with the birth date's month and day looked up in a constant set and the
+  check digit as one expression; anything else (15-digit legacy numbers, wrong shapes) goes to
+  ``ops.id_number_is_valid``, which decides as before.
+
+An ID condition needs the normalised bytes of the value several times, so it declares them as a
+*prepared* value: ``quality_sql.finding_select`` computes prepared values once per row, one
+level below the expectation flags.
+"""
+
+from __future__ import annotations
+
+import datetime as dt
+from dataclasses import dataclass, field
+
+# A date format -> (the strftime/to_char pattern of one valid value, the step of the series).
+SERIES = {
+    "YYYY-MM-DD": ("YYYY-MM-DD", "1 day"),
+    "YYYYMMDD": ("YYYYMMDD", "1 day"),
+    "YYYYMM": ("YYYYMM", "1 month"),
+}
+# Years the reference date condition accepts (quality_sql.date_condition).
+FIRST_DAY, LAST_DAY = "1900-01-01", "2099-12-31"
+ISO_DATE_PART = 10  # "ISO-8601": the regex decides the time part, the set the first 10 characters
+
+WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 check digit weights
+DIGIT_BYTES = tuple(range(48, 58))
+X, LOWER_X = 88, 120
+
+
+@dataclass(frozen=True)
+class FastCondition:
+    """SQL of the expected condition; ``prepared`` maps an alias used in it to the SQL that
+    computes it once per row from the raw columns."""
+
+    sql: str
+    prepared: dict[str, str] = field(default_factory=dict)
+
+
+def valid_dates_subquery(date_format: str) -> str:
+    pattern, step = SERIES[date_format]
+    return (
+        f"select to_char(d, '{pattern}') from generate_series(date '{FIRST_DAY}',"
+        f" date '{LAST_DAY}', interval '{step}') d"
+    )
+
+
+def date_condition(value_sql: str, date_format: str, regex: str | None = None) -> FastCondition:
+    """``value_sql`` (a column) is a real date in ``date_format``; same answer as the reference.
+
+    For ISO-8601 the reference's regex still checks the whole value, and the first ten
+    characters must be a valid YYYY-MM-DD date."""
+    value = f"btrim({value_sql})"
+    if date_format in SERIES:
+        return FastCondition(f"({value} in ({valid_dates_subquery(date_format)}))")
+    if date_format == "ISO-8601" and regex:
+        days = valid_dates_subquery("YYYY-MM-DD")
+        quoted = regex.replace("'", "''")
+        return FastCondition(
+            f"({value} ~ '{quoted}' and substr({value}, 1, {ISO_DATE_PART}) in ({days}))"
+        )
+    raise ValueError(f"no fast form for date format {date_format!r}")
+
+
+def _month_days() -> str:
+    """Every valid MMDD but 0229 (which needs the year), as a bytea array literal."""
+    days = {dt.date(2024, 1, 1) + dt.timedelta(n) for n in range(366)}
+    values = sorted(d.strftime("%m%d") for d in days if (d.month, d.day) != (2, 29))
+    return "'{" + ",".join(values) + "}'::bytea[]"
+
+
+def _digit(b: str, i: int) -> str:
+    return f"(get_byte({b}, {i}) - 48)"
+
+
+def _id_bytes_valid(b: str) -> str:
+    """The checks of ops.id_number_is_valid on 18 normalised bytes already known to be 17
+    ASCII digits and a digit or X (either case)."""
+    year = " + ".join(f"{_digit(b, 6 + k)} * {10 ** (3 - k)}" for k in range(4))
+    leap = f"(({year}) % 4 = 0 and ({year}) % 100 <> 0 or ({year}) % 400 = 0)"
+    month_day = f"substring({b} from 11 for 4)"
+    weighted = " + ".join(f"{_digit(b, i)} * {w}" for i, w in enumerate(WEIGHTS))
+    last = f"get_byte({b}, 17)"
+    return (
+        f"substring({b} from 7 for 4) <> '0000'::bytea"
+        f" and case when {month_day} = '0229'::bytea then {leap}"
+        f" else {month_day} = any({_month_days()}) end"
+        f" and case {last} when {LOWER_X} then {X} else {last} end"
+        f" = get_byte('10X98765432'::bytea, ({weighted}) % 11)"
+    )
+
+
+def id_number_condition(value_sql: str, alias: str) -> FastCondition:
+    """``value_sql`` is a valid GB 11643 ID number; the same answer as ops.id_number_is_valid.
+
+    ``alias`` names the prepared normalised bytes (blanks removed; case is handled here)."""
+    b = alias
+    # (byte # 48) < 10 exactly for the ASCII digits 0x30..0x39: one call per position.
+    digits = " and ".join(f"(get_byte({b}, {i}) # 48) < 10" for i in range(17))
+    last_ok = ", ".join(str(n) for n in (*DIGIT_BYTES, X, LOWER_X))
+    sql = (
+        f"(case when octet_length({b}) = 18 and {digits} and get_byte({b}, 17) in ({last_ok})"
+        f" then {_id_bytes_valid(b)}"
+        f" else ops.id_number_is_valid({value_sql}) end)"
+    )
+    prepared = {alias: f"convert_to(replace(btrim({value_sql}), ' ', ''), 'UTF8')"}
+    return FastCondition(sql, prepared)

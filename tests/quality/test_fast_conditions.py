@@ -1,0 +1,95 @@
+"""The fast forms of the date and ID conditions (fupin.quality_fast), as the compiled suites
+evaluate them, flag exactly the values the reference conditions flag (the ones Great
+Expectations evaluates), on every edge of the calendar and of the ID number's shape."""
+
+from __future__ import annotations
+
+import datetime as dt
+
+import pytest
+
+from fupin import ids, warehouse
+from fupin.quality_sql import DATE_FORMATS, Expectation, compiled_flag, unexpected_sql
+from tests.quality.test_fast_id_check import _values as id_values
+
+pytestmark = pytest.mark.integration
+COLUMN = "日期或号码"
+
+
+def _expectation(kind: str, **kwargs) -> Expectation:
+    return Expectation(0, kind, COLUMN, {"column": COLUMN, **kwargs}, "reason", True)
+
+
+def _both_flags(dsn: str, expectation: Expectation, values: list) -> list[tuple]:
+    """(value, fast flag, reference flag) per value, the fast one over its prepared values."""
+    fast, prepared = compiled_flag(expectation)
+    prepared_sql = "".join(f", {sql} as {alias}" for alias, sql in prepared.items())
+    reference = unexpected_sql(expectation)
+    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(
+            f'select "{COLUMN}", {fast}, {reference} from (select *{prepared_sql}'
+            f' from unnest(%(v)s::text[]) t("{COLUMN}") offset 0) p',
+            {"v": values},
+        )
+        return cur.fetchall()
+
+
+def _date_values(date_format: str) -> list:
+    days = [dt.date(1899, 12, 31), dt.date(1900, 1, 1), dt.date(2099, 12, 31), dt.date(2100, 1, 1)]
+    days += [dt.date(year, 2, 28) for year in (1900, 1999, 2000, 2023, 2024)]
+    days += [dt.date(2024, month, 1) for month in range(1, 13)]
+    pattern = {"YYYY-MM-DD": "%Y-%m-%d", "YYYYMMDD": "%Y%m%d", "YYYYMM": "%Y%m"}.get(
+        date_format, "%Y-%m-%dT08:30:00+08:00"
+    )
+    values = [d.strftime(pattern) for d in days]
+    for year in (1900, 2000, 2023, 2024):  # impossible and possible last days of months
+        for month, day in ((2, 29), (2, 30), (4, 31), (6, 30), (12, 32), (13, 1), (0, 10)):
+            values += [f"{year}-{month:02d}-{day:02d}", f"{year}{month:02d}{day:02d}"]
+            values += [f"{year}{month:02d}", f"{year}-{month:02d}-{day:02d}T00:00:00Z"]
+    values += [f" {values[0]} ", values[0] + "\n", "２０２４０１０１", "2024/01/01", "", " "]
+    values += ["20240101 12:00", "2024-01-01T24:00:00Z", "2024-01-01 08:00", "abcdefgh", None]
+    return values
+
+
+@pytest.mark.parametrize("date_format", sorted(DATE_FORMATS))
+def test_fast_dates_flag_what_the_reference_flags(warehouse_dsn, date_format):
+    expectation = _expectation("expect_column_values_to_be_valid_date", date_format=date_format)
+    rows = _both_flags(warehouse_dsn, expectation, _date_values(date_format))
+    assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
+    flagged = sum(fast for _, fast, _ in rows)
+    assert 0 < flagged < len(rows)  # not vacuous: both answers occur
+
+
+def _id_edge_values() -> list:
+    valid = "11010519491231002X"
+    # Right check digits on impossible and possible birth dates: the date decides.
+    births = ("00000101", "00040229", "19000229", "20000229", "20240229", "20230229", "20240230")
+    dated = [f"110105{birth}001" for birth in births]
+    return [
+        valid.lower(),
+        " 1101 0519 4912 3100 2X ",
+        valid[:17] + "Ｘ",  # a full-width X: 18 characters, 20 bytes
+        "一" + valid[1:],
+        *(body + ids.id_check_digit(body) for body in dated),
+        "110105491231002",  # legacy 15 digits
+        "X" * 18,
+        valid[:10] + "X" + valid[11:],
+        None,
+    ]
+
+
+@pytest.mark.parametrize(
+    "kind",
+    [
+        "expect_column_values_to_be_valid_id_number",
+        "expect_column_values_to_start_with_valid_id_number",
+    ],
+)
+def test_fast_id_numbers_flag_what_the_reference_flags(warehouse_dsn, kind):
+    values = id_values() + _id_edge_values()
+    if kind.endswith("start_with_valid_id_number"):
+        values += [f"{v}{suffix}" for v in values[:200] if v for suffix in ("11", "-2", " 一")]
+    rows = _both_flags(warehouse_dsn, _expectation(kind), values)
+    assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
+    flagged = sum(fast for _, fast, _ in rows)
+    assert 200 < flagged < len(rows) - 300
