@@ -93,3 +93,15 @@ def test_fast_id_numbers_flag_what_the_reference_flags(warehouse_dsn, kind):
     assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
     flagged = sum(fast for _, fast, _ in rows)
     assert 200 < flagged < len(rows) - 300
+
+
+@pytest.mark.parametrize("regex", ["^[0-9]{12}$", "^[0-9]{6}$", "^[0-9]+$"])
+def test_fast_digit_runs_flag_what_the_regex_flags(warehouse_dsn, regex):
+    values = ["520123000000", "52012300000", "5201230000001", "52012300000a", "５２０１２３"]
+    values += ["520123", " 520123", "520123 ", "52012３", "-52012", "", "0", "1" * 40, None]
+    values += ["520123\n", "一二三四五六", "52O123"]
+    expectation = _expectation("expect_column_values_to_match_regex", regex=regex)
+    assert compiled_flag(expectation)[0] != unexpected_sql(expectation)  # the fast form
+    rows = _both_flags(warehouse_dsn, expectation, values)
+    assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
+    assert 0 < sum(fast for _, fast, _ in rows) < len(rows)
