@@ -173,7 +173,7 @@ def _fast_condition(expectation: Expectation) -> quality_fast.FastCondition | No
     alias = f"_prepared_{expectation.index}"
     if expectation.type == "expect_column_values_to_be_valid_date":
         regex = DATE_FORMATS[kwargs["date_format"]][0]
-        return quality_fast.date_condition(column, kwargs["date_format"], regex)
+        return quality_fast.date_condition(column, kwargs["date_format"], alias, regex)
     if expectation.type == "expect_column_values_to_be_valid_id_number":
         return quality_fast.id_number_condition(column, alias)
     if expectation.type == "expect_column_values_to_match_regex":
