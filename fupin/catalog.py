@@ -78,6 +78,9 @@ class PullSpec:
         return dt.timedelta(seconds=self.overlap_seconds)
 
 
+DEFAULT_QUEUE = "default"  # Airflow's [operators] default_queue
+
+
 @dataclass(frozen=True)
 class Feed:
     name: str
@@ -88,6 +91,7 @@ class Feed:
     files: tuple[FileKind, ...]
     transport: str = "file"  # file | rest | database
     pull: PullSpec | None = None  # for rest and database sources
+    queue: str = DEFAULT_QUEUE  # the Celery queue of the feed's tasks
 
     @property
     def tables(self) -> tuple[RawTable, ...]:
@@ -121,6 +125,12 @@ def _table(name: str, spec: dict) -> RawTable:
     )
 
 
+def queues() -> list[str]:
+    """Every Celery queue the catalog's tasks go to (the default one first)."""
+    named = {feed.queue for feed in load_catalog().values()} - {DEFAULT_QUEUE}
+    return [DEFAULT_QUEUE, *sorted(named)]
+
+
 @functools.cache
 def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
     data = yaml.safe_load(path.read_text(encoding="utf-8"))
@@ -152,6 +162,7 @@ def load_catalog(path: Path = CATALOG_FILE) -> dict[str, Feed]:
             files=files,
             transport=spec.get("transport", "file"),
             pull=pull,
+            queue=spec.get("queue", DEFAULT_QUEUE),
         )
     return feeds
 

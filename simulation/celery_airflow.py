@@ -29,6 +29,7 @@ from pathlib import Path
 import redis
 import requests
 
+from fupin import catalog
 from fupin.config import PROJECT_ROOT, load_config
 from simulation.local_airflow import (
     BIN,
@@ -149,8 +150,10 @@ class CeleryAirflow:
             self.add_worker(f"worker{number}")
         self.wait_ready()
 
-    def add_worker(self, name: str, queues: str = "default") -> Component:
-        """One more ``airflow celery worker``: its own name, log server port and log."""
+    def add_worker(self, name: str, queues: str | None = None) -> Component:
+        """One more ``airflow celery worker``: its own name, log server port and log; it
+        serves ``queues`` (default: every queue of the catalog, the heavy feeds' included)."""
+        queues = queues or ",".join(catalog.queues())
         env = {
             **self.env,
             WORKER_NAME: name,

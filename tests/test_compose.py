@@ -17,6 +17,8 @@ from pathlib import Path
 import pytest
 import yaml
 
+from fupin import catalog
+
 ROOT = Path(__file__).resolve().parent.parent
 COMPOSE = ROOT / "docker-compose.yml"
 SERVICES = {
@@ -26,6 +28,7 @@ SERVICES = {
     "airflow-scheduler",
     "airflow-dag-processor",
     "airflow-worker",
+    "airflow-worker-heavy",
     "airflow-triggerer",
     "airflow-init",
 }
@@ -83,6 +86,12 @@ def test_compose_file_has_the_production_services(spec):
     worker = spec["services"]["airflow-worker"]
     assert worker["environment"]["AIRFLOW__CORE__EXECUTOR"] == "CeleryExecutor"
     assert worker["build"] == "."  # the project's own image
+    # Every queue of the catalog has a worker serving it.
+    served = set()
+    for name in ("airflow-worker", "airflow-worker-heavy"):
+        command = spec["services"][name]["command"].split()
+        served |= set(command[command.index("--queues") + 1].split(","))
+    assert served >= set(catalog.queues())
 
 
 def test_no_secret_has_a_default():

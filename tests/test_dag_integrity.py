@@ -81,3 +81,12 @@ def test_warehouse_is_backfillable_and_exchange_follows_the_marts(dagbag):
     # test); the exchange runs only when the marts were built
     assert isinstance(dagbag.dags["warehouse"].timetable, AssetOrTimeSchedule)
     assert not isinstance(dagbag.dags["national_exchange"].timetable, AssetOrTimeSchedule)
+
+
+def test_heavy_feeds_run_on_their_own_celery_queues(dagbag):
+    from fupin.catalog import load_catalog
+
+    for name, feed in load_catalog().items():
+        assert {task.queue for task in dagbag.dags[f"feed_{name}"].tasks} == {feed.queue}
+    assert load_catalog()["medical"].queue == "heavy_medical"
+    assert {task.queue for task in dagbag.dags["warehouse"].tasks} == {"default"}

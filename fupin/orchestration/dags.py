@@ -171,7 +171,7 @@ def feed_dag(feed: Feed) -> DAG:
         start_date=START,
         catchup=False,
         max_active_runs=1,  # one writer per feed (and per watermark)
-        default_args=DEFAULT_ARGS,
+        default_args={**DEFAULT_ARGS, "queue": feed.queue},  # heavy feeds: their own workers
         params={**PARAMS, "backfill_from": BACKFILL_FROM} if pulled else PARAMS,
         tags=["fupin", "feed", *(["pull"] if pulled else []), feed.name],
         doc_md=_feed_doc(feed),
