@@ -171,10 +171,11 @@ def _validate_sql(conn, feed: str, raw_table: str, files: dict[str, str], *, dsn
     batch split over several connections (fupin.quality_workers)."""
     suite_name, expectations = quality_sql.load_expectations(raw_table)
     row_counts = _row_counts(conn, raw_table, files)
-    collect = quality_workers.collector(dsn, raw_table, sum(row_counts.values()), workers)
+    rows = sum(row_counts.values())
+    collect = quality_workers.collector(dsn, raw_table, rows, workers)
     checks, results = [], []
     with conn.cursor() as cur:
-        run = quality_sql.run_suite(cur, feed, raw_table, files, expectations, collect)
+        run = quality_sql.run_suite(cur, feed, raw_table, files, expectations, collect, rows)
         for batch_id in files:
             check = TableCheck(raw_table, rows_checked=row_counts.get(batch_id, 0))
             check.rows_quarantined = run.quarantined_rows[batch_id]

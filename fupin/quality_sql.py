@@ -167,13 +167,16 @@ def _identifier(name: str) -> str:
     return '"' + name.replace('"', '""') + '"'
 
 
-def _fast_condition(expectation: Expectation) -> quality_fast.FastCondition | None:
-    """The fast form of an expectation's condition, where one exists (fupin.quality_fast)."""
+def _fast_condition(expectation: Expectation, rows: int) -> quality_fast.FastCondition | None:
+    """The fast form of an expectation's condition for a run over ``rows`` rows, where one
+    exists and pays (fupin.quality_fast)."""
     column, kwargs = _identifier(expectation.column), expectation.kwargs
     alias = f"_prepared_{expectation.index}"
     if expectation.type == "expect_column_values_to_be_valid_date":
+        if rows < quality_fast.DATE_SET_MIN_ROWS:
+            return None
         regex = DATE_FORMATS[kwargs["date_format"]][0]
-        return quality_fast.date_condition(column, kwargs["date_format"], alias, regex)
+        return quality_fast.date_condition(column, kwargs["date_format"], regex)
     if expectation.type == "expect_column_values_to_be_valid_id_number":
         return quality_fast.id_number_condition(column, alias)
     if expectation.type == "expect_column_values_to_match_regex":
@@ -183,10 +186,10 @@ def _fast_condition(expectation: Expectation) -> quality_fast.FastCondition | No
     return None
 
 
-def compiled_flag(expectation: Expectation) -> tuple[str, dict[str, str]]:
-    """The row flag the suite statement evaluates (the fast form where there is one, the same
-    answer as ``unexpected_sql``) and the prepared values it reads."""
-    fast = _fast_condition(expectation)
+def compiled_flag(expectation: Expectation, rows: int = 0) -> tuple[str, dict[str, str]]:
+    """The row flag the suite statement evaluates over ``rows`` rows (the fast form where there
+    is one, the same answer as ``unexpected_sql``) and the prepared values it reads."""
+    fast = _fast_condition(expectation, rows)
     if fast is None:
         return unexpected_sql(expectation), {}
     column = _identifier(expectation.column)
@@ -195,12 +198,12 @@ def compiled_flag(expectation: Expectation) -> tuple[str, dict[str, str]]:
     return flag.replace("%", "%%"), prepared
 
 
-def finding_select(raw_table: str, expectations: list[Expectation]) -> str:
+def finding_select(raw_table: str, expectations: list[Expectation], rows: int = 0) -> str:
     """The flagged (batch_id, source_row, idx, value) of the batches ``%(batches)s``: every
     row's flags in one pass, exploded per expectation. ``%(parts)s``/``%(part)s`` take one share
     of the rows (``_source_row %% parts = part``), so that several connections can split a big
     batch; parts 1, part 0 is the whole batch."""
-    compiled = [compiled_flag(e) for e in expectations]
+    compiled = [compiled_flag(e, rows) for e in expectations]
     flags = ", ".join(
         f"{flag} as u{e.index}" for e, (flag, _) in zip(expectations, compiled, strict=True)
     )
@@ -273,15 +276,17 @@ def run_suite(
     files: dict[str, str],
     expectations: list[Expectation],
     collect=None,
+    rows: int = 0,
 ) -> SuiteRun:
     """Evaluate a suite over the batches ``files`` (batch id -> source file).
 
     The findings go to a temporary table: by one ``insert … select`` in this transaction, or
     by ``collect(cur, select, params)`` (fupin.quality_workers: several connections at once).
-    One more statement records the quarantine and returns the counts."""
+    One more statement records the quarantine and returns the counts. ``rows`` (the batches'
+    size) chooses the conditions' forms that pay at that size."""
     batches = list(files)
     cur.execute(FINDING_TABLE)
-    select = finding_select(raw_table, expectations)
+    select = finding_select(raw_table, expectations, rows)
     if collect is None:
         cur.execute(
             f"insert into pg_temp.fupin_finding {select}",

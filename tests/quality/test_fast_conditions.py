@@ -5,10 +5,11 @@ Expectations evaluates), on every edge of the calendar and of the ID number's sh
 from __future__ import annotations
 
 import datetime as dt
+import re
 
 import pytest
 
-from fupin import ids, warehouse
+from fupin import ids, quality_fast, warehouse
 from fupin.quality_sql import DATE_FORMATS, Expectation, compiled_flag, unexpected_sql
 from tests.quality.test_fast_id_check import _values as id_values
 
@@ -21,8 +22,10 @@ def _expectation(kind: str, **kwargs) -> Expectation:
 
 
 def _both_flags(dsn: str, expectation: Expectation, values: list) -> list[tuple]:
-    """(value, fast flag, reference flag) per value, the fast one over its prepared values."""
-    fast, prepared = compiled_flag(expectation)
+    """(value, fast flag, reference flag) per value, the fast one over its prepared values (the
+    forms of a big batch)."""
+    fast, prepared = compiled_flag(expectation, rows=10**9)
+    assert fast != unexpected_sql(expectation)  # a fast form
     prepared_sql = "".join(f", {sql} as {alias}" for alias, sql in prepared.items())
     reference = unexpected_sql(expectation)
     with warehouse.connect(dsn) as conn, conn.cursor() as cur:
@@ -103,7 +106,20 @@ def test_fast_digit_runs_flag_what_the_regex_flags(warehouse_dsn, regex):
     values += ["520123", " 520123", "520123 ", "52012３", "-52012", "", "0", "1" * 40, None]
     values += ["520123\n", "一二三四五六", "52O123"]
     expectation = _expectation("expect_column_values_to_match_regex", regex=regex)
-    assert compiled_flag(expectation)[0] != unexpected_sql(expectation)  # the fast form
     rows = _both_flags(warehouse_dsn, expectation, values)
+    assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
+    assert 0 < sum(fast for _, fast, _ in rows) < len(rows)
+
+
+AMOUNTS = ["0", "0.00", "9562.57", "1,234.50", "+12", "-3.5", "12.", ".5", "1.2.3", "1,23", "", " "]
+AMOUNTS += ["12 ", "１２", "1e5", "--1", "1,234,567", "00012.000", "12.3a", ".", "..", "1..2", None]
+
+
+@pytest.mark.parametrize("regex", sorted(quality_fast.DECIMAL_REGEXES))
+def test_fast_amounts_flag_what_the_regex_flags(warehouse_dsn, regex):
+    # The shapes the fast form accepts without the regex are ones the regex accepts.
+    assert re.fullmatch(regex, "123") and re.fullmatch(regex, "123.45")
+    expectation = _expectation("expect_column_values_to_match_regex", regex=regex)
+    rows = _both_flags(warehouse_dsn, expectation, AMOUNTS)
     assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
     assert 0 < sum(fast for _, fast, _ in rows) < len(rows)

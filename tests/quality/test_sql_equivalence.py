@@ -10,7 +10,7 @@ from collections import Counter
 
 import pytest
 
-from fupin import landing, quality, quality_workers, warehouse
+from fupin import landing, quality, quality_fast, quality_workers, warehouse
 from fupin.catalog import load_catalog
 from fupin.quality_sql import CONDITIONS, load_expectations, unexpected_sql
 from simulation.apis import BusinessApiSimulator, VehicleApiSimulator
@@ -103,8 +103,10 @@ def test_sql_and_gx_quarantine_the_same_rows(warehouse_dsn, tmp_path, new_databa
     truth = _land_world(warehouse_dsn, tmp_path, new_database)
     sql_quarantine, sql_results = _check_all(warehouse_dsn, "sql")
     gx_quarantine, gx_results = _check_all(warehouse_dsn, "gx")
-    # Every batch split over three connections (fupin.quality_workers), however small.
+    # Every batch split over three connections (fupin.quality_workers), however small, with
+    # the forms of a big batch (fupin.quality_fast).
     monkeypatch.setattr(quality_workers, "PARALLEL_MIN_ROWS", 1)
+    monkeypatch.setattr(quality_fast, "DATE_SET_MIN_ROWS", 1)
     shared_quarantine, shared_results = _check_all(warehouse_dsn, "sql", workers=3)
 
     assert sql_quarantine == gx_quarantine == shared_quarantine
