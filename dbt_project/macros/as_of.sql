@@ -11,3 +11,16 @@
         date '{{ text }}'
     {%- endif -%}
 {%- endmacro %}
+
+{#- The rows of `relation` (a CTE of a snapshot feed) that belong to its latest snapshot whose
+    `period_column` has begun on the check date. A snapshot is the department's whole register:
+    what is absent from it is no longer current. -#}
+{% macro latest_snapshot_rows(relation, period_column) -%}
+    select {{ relation }}.*
+    from {{ relation }}
+    where {{ relation }}.{{ period_column }} = (
+        select max(earlier.{{ period_column }})
+        from {{ relation }} as earlier
+        where earlier.{{ period_column }} <= {{ as_of_date() }}
+    )
+{%- endmacro %}

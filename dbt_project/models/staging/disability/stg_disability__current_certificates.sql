@@ -8,21 +8,17 @@ certificates as (
 ),
 
 current_snapshot as (
-    select max(snapshot_month) as snapshot_month
-    from certificates
-    where snapshot_month <= {{ as_of_date() }}
+    {{ latest_snapshot_rows('certificates', 'snapshot_month') }}
 ),
 
 ranked as (
     select
-        certificates.*,
+        current_snapshot.*,
         row_number() over (
-            partition by certificates.id_number
-            order by certificates.issued_on desc nulls last, certificates.source_row desc
+            partition by current_snapshot.id_number
+            order by current_snapshot.issued_on desc nulls last, current_snapshot.source_row desc
         ) as recency
-    from certificates
-    inner join current_snapshot
-        on certificates.snapshot_month = current_snapshot.snapshot_month
+    from current_snapshot
 ),
 
 final as (

@@ -8,22 +8,18 @@ enrolments as (
 ),
 
 current_snapshot as (
-    select max(snapshot_date) as snapshot_date
-    from enrolments
-    where snapshot_date <= {{ as_of_date() }}
+    {{ latest_snapshot_rows('enrolments', 'snapshot_date') }}
 ),
 
 ranked as (
     select
-        enrolments.*,
-        count(*) over (partition by enrolments.id_number) as lines_in_snapshot,
+        current_snapshot.*,
+        count(*) over (partition by current_snapshot.id_number) as lines_in_snapshot,
         row_number() over (
-            partition by enrolments.id_number
-            order by enrolments.updated_at desc nulls last, enrolments.source_row desc
+            partition by current_snapshot.id_number
+            order by current_snapshot.updated_at desc nulls last, current_snapshot.source_row desc
         ) as recency
-    from enrolments
-    inner join current_snapshot
-        on enrolments.snapshot_date = current_snapshot.snapshot_date
+    from current_snapshot
 ),
 
 final as (

@@ -7,21 +7,17 @@ households as (
 ),
 
 current_quarter as (
-    select max(quarter_start) as quarter_start
-    from households
-    where quarter_start <= {{ as_of_date() }}
+    {{ latest_snapshot_rows('households', 'quarter_start') }}
 ),
 
 ranked as (
     select
-        households.*,
+        current_quarter.*,
         row_number() over (
-            partition by households.household_id
-            order by households.source_row desc
+            partition by current_quarter.household_id
+            order by current_quarter.source_row desc
         ) as recency
-    from households
-    inner join current_quarter
-        on households.quarter_start = current_quarter.quarter_start
+    from current_quarter
 ),
 
 final as (
