@@ -5,6 +5,7 @@ from __future__ import annotations
 
 import threading
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+from typing import Self
 
 
 def serve_in_thread(
@@ -27,3 +28,27 @@ def shut_down(server: ThreadingHTTPServer | None, thread: threading.Thread | Non
         server.server_close()
     if thread is not None:
         thread.join(timeout=5)
+
+
+class ServedSimulator:
+    """``with simulator:`` starts and stops it; ``base_url`` is where it serves. A subclass has
+    ``host``, ``port``, ``start()`` (returning itself) and ``stop()``."""
+
+    host: str
+    port: int
+
+    def start(self) -> Self:
+        raise NotImplementedError
+
+    def stop(self) -> None:
+        raise NotImplementedError
+
+    def __enter__(self) -> Self:
+        return self.start()
+
+    def __exit__(self, *exc: object) -> None:
+        self.stop()
+
+    @property
+    def base_url(self) -> str:
+        return f"http://{self.host}:{self.port}"

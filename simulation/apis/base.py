@@ -23,7 +23,7 @@ from pathlib import Path
 from typing import Any
 from urllib.parse import parse_qs, urlsplit
 
-from simulation.http_server import serve_in_thread, shut_down
+from simulation.http_server import ServedSimulator, serve_in_thread, shut_down
 
 log = logging.getLogger(__name__)
 SOURCE_TZ = dt.timezone(dt.timedelta(hours=8))
@@ -35,7 +35,7 @@ class Refusal(Exception):
         self.status, self.payload, self.headers = status, payload, headers or {}
 
 
-class ApiSimulator:
+class ApiSimulator(ServedSimulator):
     """Base of the vehicle and business simulators (subclasses: ``key``, ``changed``, ``serve``)."""
 
     key: str
@@ -180,16 +180,6 @@ class ApiSimulator:
     def stop(self) -> None:
         shut_down(self._server, self._thread)
         self._server = self._thread = None
-
-    def __enter__(self) -> ApiSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
 
 def _time(value: str) -> dt.datetime:

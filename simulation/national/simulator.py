@@ -18,7 +18,7 @@ from pathlib import Path
 from typing import Any
 
 from fupin.exchange import protocol
-from simulation.http_server import serve_in_thread, shut_down
+from simulation.http_server import ServedSimulator, serve_in_thread, shut_down
 from simulation.national.faults import FaultPlan, Window
 from simulation.national.handler import Handler
 from simulation.national.persistence import StateFile, journal_path, read_state
@@ -30,7 +30,7 @@ log = logging.getLogger(__name__)
 NATIONAL_TZ = dt.timezone(dt.timedelta(hours=8))
 
 
-class NationalSimulator:
+class NationalSimulator(ServedSimulator):
     """The national system, in memory, behind an HTTP server on 127.0.0.1."""
 
     def __init__(
@@ -85,16 +85,6 @@ class NationalSimulator:
         if self._store is not None:
             self._save()
             self._store.close()
-
-    def __enter__(self) -> NationalSimulator:
-        return self.start()
-
-    def __exit__(self, *exc: object) -> None:
-        self.stop()
-
-    @property
-    def base_url(self) -> str:
-        return f"http://{self.host}:{self.port}"
 
     # -- helpers for tests and demos ------------------------------------------------------
     def records(self, entity: str, *, include_deleted: bool = False) -> dict[str, dict[str, Any]]:

@@ -24,6 +24,20 @@ def id_number(n: int, birth: str = "19800101") -> str:
     return body + id_check_digit(body)
 
 
+def mkey(hid: str, number: str) -> str:
+    """A member's key in the sync models and the national records."""
+    return f"{hid}|{number}"
+
+
+def seed(sync, households: int = 3, members: int = 2) -> None:
+    """Households with members in the sync models (the first member the head)."""
+    for h in range(1, households + 1):
+        hid = household_id(h)
+        sync.household(hid)
+        for m in range(1, members + 1):
+            sync.member(hid, id_number(h * 10 + m), relation="户主" if m == 1 else "子")
+
+
 def household_data(hid: str, **changes) -> dict:
     return {
         "household_id": hid,

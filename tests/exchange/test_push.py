@@ -12,7 +12,16 @@ import subprocess
 import sys
 
 import pytest
-from exchange_helpers import SECRET, SENDER, faults, household_id, id_number, write_env_config
+from exchange_helpers import (
+    SECRET,
+    SENDER,
+    faults,
+    household_id,
+    id_number,
+    mkey,
+    seed,
+    write_env_config,
+)
 
 from fupin.config import NationalConfig
 from fupin.exchange.client import ExchangeClient, ExchangeError, ExchangeRefused
@@ -24,18 +33,6 @@ from simulation.national import NationalSimulator
 push_, reconcile_ = push, reconcile
 
 pytestmark = pytest.mark.integration
-
-
-def mkey(hid: str, number: str) -> str:
-    return f"{hid}|{number}"
-
-
-def seed(sync, households: int = 3, members: int = 2) -> None:
-    for h in range(1, households + 1):
-        hid = household_id(h)
-        sync.household(hid)
-        for m in range(1, members + 1):
-            sync.member(hid, id_number(h * 10 + m), relation="户主" if m == 1 else "子")
 
 
 def posts(simulator) -> int:

@@ -6,7 +6,7 @@ from __future__ import annotations
 import logging
 
 import pytest
-from exchange_helpers import SECRET, SENDER, household_id, id_number, write_env_config
+from exchange_helpers import SECRET, SENDER, household_id, id_number, mkey, seed, write_env_config
 
 from fupin.exchange.cli import add_commands
 from fupin.exchange.push import push
@@ -14,18 +14,6 @@ from fupin.exchange.reconcile import reconcile
 from fupin.exchange.repair import repair
 
 pytestmark = pytest.mark.integration
-
-
-def mkey(hid: str, number: str) -> str:
-    return f"{hid}|{number}"
-
-
-def seed(sync, households: int = 3, members: int = 2) -> None:
-    for h in range(1, households + 1):
-        hid = household_id(h)
-        sync.household(hid)
-        for m in range(1, members + 1):
-            sync.member(hid, id_number(h * 10 + m), relation="户主" if m == 1 else "子")
 
 
 def roll_back(sync, simulator, national, client) -> None:
