@@ -1,3 +1,5 @@
+import datetime as dt
+
 import psycopg2
 import pytest
 
@@ -53,6 +55,31 @@ def test_sql_id_functions_agree_with_python(warehouse_dsn, value):
         normalized, valid = cur.fetchone()
     assert normalized == ids.normalize_id_number(value)
     assert bool(valid) == ids.is_valid_id_number(value)
+
+
+def _expected_date(digits: str) -> dt.date | None:
+    try:
+        return dt.datetime.strptime(digits, "%Y%m%d").date() if digits.isascii() else None
+    except ValueError:
+        return None
+
+
+def test_sql_date_from_digits_agrees_with_python(warehouse_dsn):
+    """ops.date_from_digits (dbt's parse_date, migration 0009): every month's last days in
+    common, leap and century years, year 0000, and what is not eight digits."""
+    values = [
+        f"{year:04d}{month:02d}{day:02d}"
+        for year in (0, 1, 1900, 2000, 2023, 2024, 2100, 9999)
+        for month in range(0, 14)
+        for day in (0, 1, 28, 29, 30, 31, 32)
+    ]
+    values += ["2024022", "202402290", "2024-229", "２０２４０２２９", "", "abcdefgh"]
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("select v, ops.date_from_digits(v) from unnest(%s::text[]) v", (values,))
+        rows = cur.fetchall()
+    wrong = [(v, got) for v, got in rows if got != (_expected_date(v) if len(v) == 8 else None)]
+    assert wrong == []
+    assert sum(got is not None for _, got in rows) > 300
 
 
 def test_embedded_default_when_no_dsn_is_configured(tmp_path):
