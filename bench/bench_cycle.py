@@ -26,6 +26,7 @@ from __future__ import annotations
 
 import argparse
 import datetime as dt
+import json
 import multiprocessing.forkserver
 import os
 import sys
@@ -164,6 +165,14 @@ def _ratio(values: list[float], limit: float, flag: str) -> str:
     return f" | {ratio:5.2f}" + (f"  > {flag}" if ratio > limit else "")
 
 
+def _measure_size(residents: int) -> tuple[dict, dict]:
+    with tempfile.TemporaryDirectory(prefix="fupin-bench-cycle-") as tmp:
+        out = ARGS.keep / str(residents) if ARGS.keep else Path(tmp) / "generated"
+        # with --keep, the run's dbt artifacts (run_results.json) are kept beside the files
+        work = out / "runs" / time.strftime("%Y%m%dT%H%M%S") if ARGS.keep else Path(tmp)
+        return _one_size(residents, out, work)
+
+
 def main(argv: list[str] | None = None) -> int:
     global ARGS
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
@@ -175,6 +184,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-first", action="store_true", help="skip the larger run")
     parser.add_argument("--dsn", default=LOCAL, help="admin DSN of the server to use")
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    parser.add_argument(
+        "--reuse",
+        action="store_true",
+        help="with --keep: take a size's figures from its figures.json of an earlier run",
+    )
     ARGS = parser.parse_args(argv)
     multiprocessing.forkserver.ensure_running()  # now, while this process is still small
     base = 20_000 if ARGS.small else ARGS.residents
@@ -182,11 +196,14 @@ def main(argv: list[str] | None = None) -> int:
     full_runs, delta_runs = [], []
     for residents in sizes:
         print(f"== {residents:,} residents, {time.strftime('%Y-%m-%d %H:%M UTC', time.gmtime())}")
-        with tempfile.TemporaryDirectory(prefix="fupin-bench-cycle-") as tmp:
-            out = ARGS.keep / str(residents) if ARGS.keep else Path(tmp) / "generated"
-            # with --keep, the run's dbt artifacts (run_results.json) are kept beside the files
-            work = out / "runs" / time.strftime("%Y%m%dT%H%M%S") if ARGS.keep else Path(tmp)
-            full, delta = _one_size(residents, out, work)
+        saved = ARGS.keep / str(residents) / "figures.json" if ARGS.keep else None
+        if ARGS.reuse and saved and saved.exists():
+            full, delta = json.loads(saved.read_text())
+            print(f"  figures of an earlier run: {saved}")
+        else:
+            full, delta = _measure_size(residents)
+            if saved:
+                saved.write_text(json.dumps([full, delta], indent=1))
         full_runs.append(full)
         delta_runs.append(delta)
     labels = [f"{n:,}" for n in sizes]
