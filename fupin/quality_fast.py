@@ -1,10 +1,10 @@
 """Fast SQL forms of the costliest expectation conditions, for the compiled suites.
 
 ``fupin.quality_sql`` holds the reference conditions (the ones Great Expectations evaluates).
-Measured per value on this project's machine (docs/benchmarks.md), the date check cost about
-3.5 µs (regex, three substrings cast to integers, ``make_date`` and ``extract``) and the ID
-check about 4.9 µs (a PL/pgSQL call): most of a suite's time. The forms here give the same
-answer for every value (tests/quality/test_fast_conditions.py) at a fraction of the cost:
+The date and ID checks (a regex, substrings cast to integers, ``make_date`` and ``extract``; a
+PL/pgSQL call) were most of a suite's time. The forms here give the same answer for every value
+(tests/quality/test_fast_conditions.py) at a fraction of the cost (PostgreSQL CPU per value in
+docs/decisions.md, "Quality checks at province speed"):
 
 - in a big batch (``DATE_SET_MIN_ROWS``), a date in a fixed format is valid exactly when its
   text is one of the valid strings of that format between 1900 and 2099: a set PostgreSQL
@@ -14,7 +14,7 @@ answer for every value (tests/quality/test_fast_conditions.py) at a fraction of 
   check digit as one expression; anything else (15-digit legacy numbers, wrong shapes) goes to
   ``ops.id_number_is_valid``, which decides as before;
 - a regex that is a run of digits (``^[0-9]{12}$``, ``^[0-9]+$``: division codes, account
-  numbers) is a length and an ``ltrim`` of the digits (0.24 µs against 0.77 µs a value);
+  numbers) is a length and an ``ltrim`` of the digits;
 - an amount regex (``DECIMAL_REGEXES``) is first tried on the two shapes nearly every amount
   has, digits and digits.digits, which such a regex always accepts; any other value goes to the
   regex itself, which decides.
@@ -95,11 +95,11 @@ def date_condition(value_sql: str, date_format: str, regex: str | None = None) -
     raise ValueError(f"no fast form for date format {date_format!r}")
 
 
-def _month_days(sql_type: str) -> str:
-    """Every valid MMDD but 0229 (which needs the year), as an array literal of ``sql_type``."""
+def _month_days() -> str:
+    """Every valid MMDD but 0229 (which needs the year), as a bytea array literal."""
     days = {dt.date(2024, 1, 1) + dt.timedelta(n) for n in range(366)}
     values = sorted(d.strftime("%m%d") for d in days if (d.month, d.day) != (2, 29))
-    return "'{" + ",".join(values) + "}'::" + sql_type + "[]"
+    return "'{" + ",".join(values) + "}'::bytea[]"
 
 
 def _digit(b: str, i: int) -> str:
@@ -117,7 +117,7 @@ def _id_bytes_valid(b: str) -> str:
     return (
         f"substring({b} from 7 for 4) <> '0000'::bytea"
         f" and case when {month_day} = '0229'::bytea then {leap}"
-        f" else {month_day} = any({_month_days('bytea')}) end"
+        f" else {month_day} = any({_month_days()}) end"
         f" and case {last} when {LOWER_X} then {X} else {last} end"
         f" = get_byte('10X98765432'::bytea, ({weighted}) % 11)"
     )

@@ -7,8 +7,8 @@ of ``raw.<table> where _batch_id = any(...)`` (index on ``(_batch_id, _source_ro
 every expectation's "unexpected" flag per row into a temporary table of findings, and one more
 statement writes the quarantine rows and returns the counts per (batch, expectation). No Great
 Expectations import, no per-row round trip, and the cost follows the batch, not the size of the
-raw table. The two costliest conditions (dates, ID numbers) run in a fast form of the same
-answer (fupin.quality_fast); a big batch is split over several connections
+raw table. The costliest conditions (ID numbers, dates, digit and amount regexes) run in a fast
+form of the same answer (fupin.quality_fast); a big batch is split over several connections
 (fupin.quality_workers).
 
 The conditions are GX's own semantics, so both paths quarantine the same (row, expectation,
@@ -261,6 +261,11 @@ select f.batch_id, -1, count(distinct f.source_row)
 """
 
 
+def collect_here(cur, select: str, params: dict) -> None:
+    """The findings of the whole batch, by this transaction's own connection."""
+    cur.execute(f"insert into pg_temp.fupin_finding {select}", {**params, "parts": 1, "part": 0})
+
+
 @dataclass
 class SuiteRun:
     """Per batch: expectation index -> unexpected rows; distinct rows quarantined."""
@@ -286,14 +291,9 @@ def run_suite(
     size) chooses the conditions' forms that pay at that size."""
     batches = list(files)
     cur.execute(FINDING_TABLE)
-    select = finding_select(raw_table, expectations, rows)
-    if collect is None:
-        cur.execute(
-            f"insert into pg_temp.fupin_finding {select}",
-            {"batches": batches, "parts": 1, "part": 0},
-        )
-    else:
-        collect(cur, select, {"batches": batches})
+    (collect or collect_here)(
+        cur, finding_select(raw_table, expectations, rows), {"batches": batches}
+    )
     cur.execute(
         RECORD_STATEMENT,
         {

@@ -16,7 +16,7 @@ import os
 import tempfile
 from concurrent.futures import ThreadPoolExecutor
 
-from fupin import warehouse
+from fupin import quality_sql, warehouse
 
 PARALLEL_MIN_ROWS = 100_000
 SPOOL_BYTES = 8 * 1024 * 1024  # findings beyond this go to a temporary file, not memory
@@ -35,9 +35,7 @@ def collector(dsn: str, raw_table: str, rows: int, workers: int | None = None):
 
     def collect(cur, select: str, params: dict) -> None:
         if _visible_rows(dsn, raw_table, params["batches"]) != rows:
-            cur.execute(
-                f"insert into pg_temp.fupin_finding {select}", {**params, "parts": 1, "part": 0}
-            )
+            quality_sql.collect_here(cur, select, params)
             return
         shares = [
             cur.mogrify(f"copy ({select}) to stdout", {**params, "parts": workers, "part": part})
