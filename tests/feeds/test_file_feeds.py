@@ -106,7 +106,8 @@ def landed(tmp_path_factory, admin_dsn):
         summaries["renshe_v2"] = land_feed(config, "renshe")
         dbt = run_dbt(
             dsn,
-            ["build", "--select", *STAGING],
+            # cautious: not the singular tests that also read other feeds' staging
+            ["build", "--select", *STAGING, "--indirect-selection", "cautious"],
             {"as_of": result.as_of.isoformat()},
             work_dir=out / "dbt",
         )

@@ -6,6 +6,8 @@
     ('stg_hukou__snapshots', 'hukou__full'),
     ('stg_payroll__staff', 'payroll__full'),
     ('stg_payroll__changes', 'payroll__change'),
+    ('stg_medical__settlement_lines', 'medical__settlement'),
+    ('stg_renshe__insurance', 'renshe__insurance'),
 ] %}
 {%- for model_name, raw_table in staged %}
 select

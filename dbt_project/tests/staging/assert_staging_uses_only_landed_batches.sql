@@ -2,6 +2,7 @@
 {%- set staged = [
     'stg_registry__households', 'stg_registry__members', 'stg_hukou__changes',
     'stg_hukou__snapshots', 'stg_payroll__staff', 'stg_payroll__changes',
+    'stg_medical__settlement_lines', 'stg_renshe__insurance',
 ] %}
 {%- for model_name in staged %}
 select

@@ -2,16 +2,20 @@
 -- the last day of the snapshot's month (README: "Hukou population").
 -- A table, not a view like the rest of staging: a big feed's typing (dates, amounts, ID
 -- checks: ~100 us a row) ran again for each of its data tests and each model reading it
--- (issue 16 bench: 14 tests made the medical view 70% of a county's dbt build).
+-- (issue 16 bench: 14 tests made the medical view 70% of a county's dbt build). Built
+-- incrementally by batch (macros/incremental_by_batch.sql): a run types new snapshots only.
 {{ config(
-    materialized='table',
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
     indexes=[{'columns': ['batch_id']}],
+    pre_hook="{{ delete_stale_batches('hukou', 'hukou__full') }}",
     post_hook='analyze {{ this }}',
 ) }}
 with
 
 source as (
-    {{ landed_rows('hukou', 'hukou__full') }}
+    {{ landed_rows('hukou', 'hukou__full', by_batch=true) }}
 ),
 
 final as (
@@ -22,7 +26,8 @@ final as (
         _source_file as source_file,
         _source_row as source_row,
         _delivery_period as delivery_period,
-        _delivery_version as delivery_version
+        _delivery_version as delivery_version,
+        _checked_at as batch_checked_at
     from source
 )
 

@@ -3,12 +3,20 @@
 -- 所属期, which is what the rules read.
 -- A table, not a view like the rest of staging: a big feed's typing (dates, amounts, ID
 -- checks: ~100 us a row) ran again for each of its data tests and each model reading it
--- (issue 16 bench: 14 tests made the medical view 70% of a county's dbt build).
-{{ config(materialized='table', post_hook='analyze {{ this }}') }}
+-- (issue 16 bench: 14 tests made the medical view 70% of a county's dbt build). Built
+-- incrementally by batch (macros/incremental_by_batch.sql): a run types new months only.
+{{ config(
+    materialized='incremental',
+    incremental_strategy='append',
+    on_schema_change='fail',
+    indexes=[{'columns': ['batch_id']}],
+    pre_hook="{{ delete_stale_batches('renshe', 'renshe__insurance') }}",
+    post_hook='analyze {{ this }}',
+) }}
 with
 
 source as (
-    {{ landed_rows('renshe', 'renshe__insurance') }}
+    {{ landed_rows('renshe', 'renshe__insurance', by_batch=true) }}
 ),
 
 renamed as (
@@ -31,7 +39,8 @@ renamed as (
         _source_row as source_row,
         _delivery_period as delivery_period,
         _delivery_version as delivery_version,
-        _delivered_at as delivered_at
+        _delivered_at as delivered_at,
+        _checked_at as batch_checked_at
     from source
 )
 

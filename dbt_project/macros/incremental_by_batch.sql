@@ -1,0 +1,88 @@
+{#- Staging tables built incrementally by delivery batch (docs/decisions.md, "Staging tables
+    follow the batches"): a daily hukou delta must not re-type months of medical lines.
+
+    A model keeps, on each row, batch_checked_at: its batch's ops.delivery.checked_at when the
+    rows were built. On an incremental run
+    - the pre-hook delete_stale_batches deletes the rows of every batch no longer landed
+      (superseded by a _vN, held) or checked again since it was built (a re-check may
+      quarantine other rows);
+    - the model reads (landed_rows(..., by_batch=true)) only the landed batches with no rows
+      in the table: new ones, the ones just deleted, and any batch whose every row is
+      quarantined (it yields nothing, cheaply).
+    Every probe of the table goes through its batch_id index, one per batch of the feed, so the
+    cost follows the batches to build, not the rows already built. A full refresh rebuilds all.
+
+    Config of such a model:
+        materialized='incremental', incremental_strategy='append', on_schema_change='fail',
+        indexes=[{'columns': ['batch_id']}],
+        pre_hook="{{ delete_stale_batches('feed', 'raw_table') }}"
+-#}
+
+{#- One row per batch of the feed with rows in the raw table: its ledger state and, when the
+    model holds rows of it, the checked_at they were built with. -#}
+{% macro batch_build_states(source_name, raw_table) -%}
+    select
+        delivery.batch_id,
+        delivery.status = 'landed' as is_landed,
+        delivery.checked_at,
+        built.batch_id is not null as is_built,
+        built.batch_checked_at
+    from {{ source('ops', 'delivery') }} as delivery
+    left join lateral (
+        select
+            built_row.batch_id,
+            built_row.batch_checked_at
+        from {{ this }} as built_row
+        where built_row.batch_id = delivery.batch_id
+        limit 1
+    ) as built on true
+    where
+        delivery.feed = '{{ source_name }}'
+        and exists (
+            select 1
+            from {{ source(source_name, raw_table) }} as raw_row
+            where raw_row._batch_id = delivery.batch_id
+        )
+{%- endmacro %}
+
+{#- The batches an incremental run reads: landed, and absent from the table or built before
+    their latest check (the pre-hook has deleted those). Run at compile time so the filter is a
+    list of constants the planner matches against the raw table's _batch_id index. -#}
+{% macro batches_to_build(source_name, raw_table) -%}
+    {%- if not execute -%}{{ return([]) }}{%- endif -%}
+    {%- if 'batch_checked_at' not in (adapter.get_columns_in_relation(this) | map(attribute='name') | list) -%}
+        {{ exceptions.raise_compiler_error(
+            this ~ " was built before it became incremental by batch: rebuild it once with"
+            ~ " dbt build --full-refresh --select " ~ this.identifier) }}
+    {%- endif -%}
+    {%- set states -%}
+        select batch_id
+        from ({{ batch_build_states(source_name, raw_table) }}) as states
+        where is_landed and (not is_built or batch_checked_at is distinct from checked_at)
+        order by batch_id
+    {%- endset -%}
+    {{ return(run_query(states).columns[0].values() | list) }}
+{%- endmacro %}
+
+{#- Pre-hook: delete the rows of batches no longer landed or checked since they were built. -#}
+{% macro delete_stale_batches(source_name, raw_table) -%}
+    {%- if is_incremental() -%}
+        delete from {{ this }}
+        where batch_id in (
+            select batch_id
+            from ({{ batch_build_states(source_name, raw_table) }}) as states
+            where is_built and (not is_landed or batch_checked_at is distinct from checked_at)
+        )
+    {%- else -%}
+        select 1
+    {%- endif -%}
+{%- endmacro %}
+
+{#- A text[] literal of the given strings (batch ids come from the ledger; quoted anyway). -#}
+{% macro text_array(values) -%}
+    array[
+        {%- for value in values -%}
+            '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
+        {%- endfor -%}
+    ]::text[]
+{%- endmacro %}
