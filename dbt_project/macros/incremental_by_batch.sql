@@ -12,11 +12,21 @@
     Every probe of the table goes through its batch_id index, one per batch of the feed, so the
     cost follows the batches to build, not the rows already built. A full refresh rebuilds all.
 
-    Config of such a model:
-        materialized='incremental', incremental_strategy='append', on_schema_change='fail',
-        indexes=[{'columns': ['batch_id']}],
-        pre_hook="{{ delete_stale_batches('feed', 'raw_table') }}"
+    Such a model starts with {{ incremental_by_batch('feed', 'raw_table') }} (its config) and
+    reads {{ landed_rows('feed', 'raw_table', by_batch=true) }}.
 -#}
+
+{#- The config of a model built incrementally by batch; ``indexes`` besides batch_id's. -#}
+{% macro incremental_by_batch(source_name, raw_table, indexes=[]) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        indexes=[{'columns': ['batch_id']}] + indexes,
+        pre_hook="{{ delete_stale_batches('" ~ source_name ~ "', '" ~ raw_table ~ "') }}",
+        post_hook='analyze {{ this }}',
+    ) }}
+{%- endmacro %}
 
 {#- One row per batch of the feed with rows in the raw table: its ledger state and, when the
     model holds rows of it, the checked_at they were built with. -#}

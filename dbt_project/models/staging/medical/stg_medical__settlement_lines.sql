@@ -3,13 +3,8 @@
 -- stg_medical__settlements links each reversal to its original across months.
 -- A table built incrementally by batch (macros/incremental_by_batch.sql): the typing (dates,
 -- amounts, ID checks) is most of the feed's cost, and a run pays it for new months only.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    indexes=[{'columns': ['batch_id']}, {'columns': ['settlement_id']}],
-    pre_hook="{{ delete_stale_batches('medical', 'medical__settlement') }}",
-    post_hook='analyze {{ this }}',
+{{ incremental_by_batch(
+    'medical', 'medical__settlement', indexes=[{'columns': ['settlement_id']}]
 ) }}
 with
 

@@ -5,14 +5,7 @@
 -- checks: ~100 us a row) ran again for each of its data tests and each model reading it
 -- (issue 16 bench: 14 tests made the medical view 70% of a county's dbt build). Built
 -- incrementally by batch (macros/incremental_by_batch.sql): a run types new months only.
-{{ config(
-    materialized='incremental',
-    incremental_strategy='append',
-    on_schema_change='fail',
-    indexes=[{'columns': ['batch_id']}],
-    pre_hook="{{ delete_stale_batches('renshe', 'renshe__insurance') }}",
-    post_hook='analyze {{ this }}',
-) }}
+{{ incremental_by_batch('renshe', 'renshe__insurance') }}
 with
 
 source as (
