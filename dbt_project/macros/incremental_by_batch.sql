@@ -77,12 +77,14 @@
 {#- Pre-hook: delete the rows of batches no longer landed or checked since they were built. -#}
 {% macro delete_stale_batches(source_name, raw_table) -%}
     {%- if is_incremental() -%}
+        {#- = any(array(...)): an index probe per stale batch whatever the planner guesses of
+            their number (an in (...) may become a hash join over the whole table) -#}
         delete from {{ this }}
-        where batch_id in (
+        where batch_id = any(array(
             select batch_id
             from ({{ batch_build_states(source_name, raw_table) }}) as states
             where is_built and (not is_landed or batch_checked_at is distinct from checked_at)
-        )
+        ))
     {%- else -%}
         select 1
     {%- endif -%}

@@ -1,4 +1,7 @@
 -- Every staging row comes from a batch whose ledger status is 'landed' (current).
+-- Asked per batch that is not landed, through the staging tables' batch_id indexes, so the test
+-- costs a probe per batch and not a scan of millions of staged rows (a staged row's batch is
+-- always in the ledger: landed_rows joins it, and raw _batch_id is tested against it).
 {%- set staged = [
     'stg_registry__households', 'stg_registry__members', 'stg_hukou__changes',
     'stg_hukou__snapshots', 'stg_payroll__staff', 'stg_payroll__changes',
@@ -7,12 +10,16 @@
 {%- for model_name in staged %}
 select
     '{{ model_name }}' as model_name,
-    staged.batch_id,
+    delivery.batch_id,
     delivery.status
-from {{ ref(model_name) }} as staged
-left join {{ source('ops', 'delivery') }} as delivery
-    on staged.batch_id = delivery.batch_id
-where delivery.status is distinct from 'landed'
+from {{ source('ops', 'delivery') }} as delivery
+where
+    delivery.status != 'landed'
+    and exists (
+        select staged.batch_id
+        from {{ ref(model_name) }} as staged
+        where staged.batch_id = delivery.batch_id
+    )
 {%- if not loop.last %}
 union all
 {%- endif %}

@@ -6,7 +6,7 @@
 -- and on or before as_of (and with 变动日期 on or before as_of), in 变动日期 order, then file
 -- date, then file line order. Without any usable snapshot, the deltas alone build the population.
 -- Each descriptive field takes its last non-empty value; status, cancel reason and cancel date
--- come from the last record. One pass: ordered aggregates, no self-join (the population is the
+-- come from the last record. One sort of the records, no self-join (the population is the
 -- largest intermediate model).
 {{ config(
     indexes=[{'columns': ['id_number'], 'unique': true}],
@@ -102,45 +102,68 @@ records as (
     select * from change_records
 ),
 
+-- Every record with its person's last non-empty values, in one sort of the records: window
+-- aggregates over the whole, ordered partition (computed once per person) instead of one
+-- ordered aggregate per field, each of which sorted every person's records again.
+ranked as (
+    select
+        *,
+        row_number() over latest_first as recency,
+        (array_agg(name) filter (
+            where name is not null
+        ) over person)[1] as last_name,
+        (array_agg(sex_code) filter (
+            where sex_code is not null
+        ) over person)[1] as last_sex_code,
+        (array_agg(birth_date_raw) filter (
+            where birth_date_raw is not null
+        ) over person)[1] as last_birth_date_raw,
+        (array_agg(ethnicity_code) filter (
+            where ethnicity_code is not null
+        ) over person)[1] as last_ethnicity_code,
+        (array_agg(hukou_household_no) filter (
+            where hukou_household_no is not null
+        ) over person)[1] as last_hukou_household_no,
+        (array_agg(relation_code) filter (
+            where relation_code is not null
+        ) over person)[1] as last_relation_code,
+        (array_agg(region_code) filter (
+            where region_code is not null
+        ) over person)[1] as last_region_code,
+        min(case when change_type = '新增' then coalesce(change_date, file_date) end)
+            over person as first_added_on,
+        count(*) over person as record_count
+    from records
+    where id_number is not null
+    window
+        latest_first as (partition by id_number order by {{ latest_first }}),
+        person as (latest_first rows between unbounded preceding and unbounded following)
+),
+
+-- The last record of each person, with the last non-empty descriptive values.
 applied as (
     select
         id_number,
-        (array_agg(name order by {{ latest_first }}) filter (
-            where name is not null
-        ))[1] as name,
-        (array_agg(sex_code order by {{ latest_first }}) filter (
-            where sex_code is not null
-        ))[1] as sex_code,
-        (array_agg(birth_date_raw order by {{ latest_first }}) filter (
-            where birth_date_raw is not null
-        ))[1] as birth_date_raw,
-        (array_agg(ethnicity_code order by {{ latest_first }}) filter (
-            where ethnicity_code is not null
-        ))[1] as ethnicity_code,
-        (array_agg(hukou_household_no order by {{ latest_first }}) filter (
-            where hukou_household_no is not null
-        ))[1] as hukou_household_no,
-        (array_agg(relation_code order by {{ latest_first }}) filter (
-            where relation_code is not null
-        ))[1] as relation_code,
-        (array_agg(region_code order by {{ latest_first }}) filter (
-            where region_code is not null
-        ))[1] as region_code,
-        (array_agg(change_type order by {{ latest_first }}))[1] as last_change_type,
-        (array_agg(cancel_reason order by {{ latest_first }}))[1] as last_cancel_reason,
-        (array_agg(change_date order by {{ latest_first }}))[1] as last_change_date,
-        (array_agg(file_date order by {{ latest_first }}))[1] as last_file_date,
-        (array_agg(record_kind order by {{ latest_first }}))[1] as last_record_kind,
-        (array_agg(raw_table order by {{ latest_first }}))[1] as last_raw_table,
-        (array_agg(batch_id order by {{ latest_first }}))[1] as batch_id,
-        (array_agg(source_file order by {{ latest_first }}))[1] as source_file,
-        (array_agg(source_row order by {{ latest_first }}))[1] as source_row,
-        min(case when change_type = '新增' then coalesce(change_date, file_date) end)
-            as first_added_on,
-        count(*)::integer as record_count
-    from records
-    where id_number is not null
-    group by id_number
+        last_name as name,
+        last_sex_code as sex_code,
+        last_birth_date_raw as birth_date_raw,
+        last_ethnicity_code as ethnicity_code,
+        last_hukou_household_no as hukou_household_no,
+        last_relation_code as relation_code,
+        last_region_code as region_code,
+        change_type as last_change_type,
+        cancel_reason as last_cancel_reason,
+        change_date as last_change_date,
+        file_date as last_file_date,
+        record_kind as last_record_kind,
+        raw_table as last_raw_table,
+        batch_id,
+        source_file,
+        source_row,
+        first_added_on,
+        record_count::integer as record_count
+    from ranked
+    where recency = 1
 ),
 
 final as (
