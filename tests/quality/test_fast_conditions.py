@@ -79,6 +79,19 @@ def _id_edge_values() -> list:
         "110105491231002",  # legacy 15 digits
         "X" * 18,
         valid[:10] + "X" + valid[11:],
+        # The shape test trims the leading digits: what is left must be nothing or one X.
+        "X" + valid[1:],
+        valid[:16] + "XX",
+        valid[:17] + "x",
+        valid[:17] + "Y",
+        valid + "0",
+        valid[:17],
+        valid[:17] + "0X",
+        valid[:17] + "\u00d8",  # a 2-byte character after 17 digits: 19 bytes
+        valid[:16] + "\u00d8",  # 16 digits and a 2-byte character: 18 bytes
+        valid[:17] + "\n",
+        "0" * 17 + "X",
+        "9" * 18,
         None,
     ]
 
@@ -113,6 +126,10 @@ def test_fast_digit_runs_flag_what_the_regex_flags(warehouse_dsn, regex):
 
 AMOUNTS = ["0", "0.00", "9562.57", "1,234.50", "+12", "-3.5", "12.", ".5", "1.2.3", "1,23", "", " "]
 AMOUNTS += ["12 ", "１２", "1e5", "--1", "1,234,567", "00012.000", "12.3a", ".", "..", "1..2", None]
+# The byte form: a byte set (digits, dot), no dot at either end, at most one dot.
+AMOUNTS += ["1.", ".1", "1.2.", ".1.2", "12..34", "1.23.4", "٣", "1٣", "1.٣", "１.５", "12\n"]
+AMOUNTS += ["\n12", "12\t", "1 2", "1\u00b72", "1。2", "0x10", "-", "+", "+.5", "-1,234.5"]
+AMOUNTS += ["1" * 60, "9" * 30 + "." + "0" * 30, "12.34 ", "12%", "12_3", "1/2", "½"]
 
 
 @pytest.mark.parametrize("regex", sorted(quality_fast.DECIMAL_REGEXES))
@@ -123,3 +140,17 @@ def test_fast_amounts_flag_what_the_regex_flags(warehouse_dsn, regex):
     rows = _both_flags(warehouse_dsn, expectation, AMOUNTS)
     assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
     assert 0 < sum(fast for _, fast, _ in rows) < len(rows)
+
+
+CODES = ["S72.0", "E11.9", "N18.5", "A00", "Z99.1234", "Z99.12345", "A0", "A000", "A00.", "a00"]
+CODES += ["A00.a", "A00.A1B2", "A00..1", "A00-1", "A00.0 ", " A00", "A00\n", "Ａ00", "A０0", ""]
+CODES += ["A00.0Ａ", "Ä00", "A001.0", "AA0.0", "A00.一", "@00", "[00", "A/0", "A:0", "A00.@"]
+CODES += ["A00.[", "A00.Z", "A00./", "A00.:", "A00,1", "A00.\u00c0", "A0\u00c0", None, "A00.0.0"]
+
+
+@pytest.mark.parametrize("regex", sorted(quality_fast.CODE_REGEXES))
+def test_fast_codes_flag_what_the_regex_flags(warehouse_dsn, regex):
+    expectation = _expectation("expect_column_values_to_match_regex", regex=regex)
+    rows = _both_flags(warehouse_dsn, expectation, CODES)
+    assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
+    assert 5 < sum(fast for _, fast, _ in rows) < len(rows) - 5
