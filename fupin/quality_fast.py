@@ -40,6 +40,7 @@ SERIES = {
     "YYYYMMDD": ("YYYYMMDD", "1 day"),
     "YYYYMM": ("YYYYMM", "1 month"),
 }
+STRFTIME = {"YYYY-MM-DD": "%Y-%m-%d", "YYYYMMDD": "%Y%m%d", "YYYYMM": "%Y%m"}
 # Years the reference date condition accepts (quality_sql.date_condition).
 FIRST_DAY, LAST_DAY = "1900-01-01", "2099-12-31"
 ISO_DATE_PART = 10  # "ISO-8601": the regex decides the time part, the set the first 10 characters
@@ -94,7 +95,11 @@ def date_condition(value_sql: str, date_format: str, regex: str | None = None) -
     characters must be a valid YYYY-MM-DD date."""
     value = f"btrim({value_sql})"
     if date_format in SERIES:
-        return FastCondition(f"({value} in ({valid_dates_subquery(date_format)}))")
+        # Every valid value has the format's length and no blank: a value of that length is
+        # valid as it is or not at all (trimmed it would be shorter), so it needs no btrim.
+        size = len(dt.date(2000, 1, 1).strftime(STRFTIME[date_format]))
+        probe = f"case when octet_length({value_sql}) = {size} then {value_sql} else {value} end"
+        return FastCondition(f"(({probe}) in ({valid_dates_subquery(date_format)}))")
     if date_format == "ISO-8601" and regex:
         days = valid_dates_subquery("YYYY-MM-DD")
         quoted = regex.replace("'", "''")
@@ -138,14 +143,15 @@ def id_number_condition(value_sql: str, alias: str) -> FastCondition:
 
     ``alias`` names the prepared normalised bytes (blanks removed; case is handled here)."""
     b = alias
-    # 18 bytes whose leading digits trimmed leave nothing or one X: 17 digits, a digit or X.
-    rest = f"ltrim({b}, {DIGIT_BYTES_SQL})"
-    shape = f"octet_length({b}) = 18 and {rest} in (''::bytea, 'X'::bytea, 'x'::bytea)"
+    # 18 bytes whose leading digits trimmed leave at most one: 17 digits and an ASCII
+    # character (a last byte other than a digit or X fails the check digit comparison).
+    shape = f"octet_length({b}) = 18 and octet_length(ltrim({b}, {DIGIT_BYTES_SQL})) < 2"
     sql = (
         f"(case when {shape} then {_id_bytes_valid(b)}"
         f" else ops.id_number_is_valid({value_sql}) end)"
     )
-    prepared = {alias: f"convert_to(replace(btrim({value_sql}), ' ', ''), 'UTF8')"}
+    # btrim(v) trims spaces only, which the replace removes anyway.
+    prepared = {alias: f"convert_to(replace({value_sql}, ' ', ''), 'UTF8')"}
     return FastCondition(sql, prepared)
 
 

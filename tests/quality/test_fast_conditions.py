@@ -53,6 +53,9 @@ def _date_values(date_format: str) -> list:
     values += ["20240101 12:00", "2024-01-01T24:00:00Z", "2024-01-01 08:00", "abcdefgh", None]
     values += ["2024--1-01", "2024-1-011", "202-01-011", "2024-01-１", "2024/01/01", "2024a1"]
     values += ["2024-01-01T08:30:00+0800", "2024-02-29 23:59:59.5", "1900-02-29T00:00:00Z"]
+    # The format's length with blanks in it: the fast form probes those untrimmed.
+    values += [" " + values[0][:-1], values[0][1:] + " ", " " + values[0][1:-1] + " "]
+    values += ["\t" + values[0][1:], values[0][:4] + " " + values[0][5:], "　" + values[0][3:]]
     return values
 
 
