@@ -14,7 +14,7 @@ docs/decisions.md, "Quality checks at province speed"):
   in a constant set and the check digit as one expression; anything else (15-digit legacy
   numbers, wrong shapes) goes to ``ops.id_number_is_valid``, which decides as before;
 - a regex that is a run of digits (``^[0-9]{12}$``, ``^[0-9]+$``: division codes, account
-  numbers) is a length and an ``ltrim`` of the digits;
+  numbers) is a length and an ``ltrim`` of the digit bytes;
 - an amount regex (``DECIMAL_REGEXES``) is first tried on the two shapes nearly every amount
   has, digits and digits.digits, which such a regex always accepts (an ``ltrim`` of the value's
   bytes and three ``like``); any other value goes to the regex itself, which decides;
@@ -59,7 +59,6 @@ DECIMAL_REGEXES = frozenset(
         r"^-?[0-9]{1,3}(,?[0-9]{3})*(\.[0-9]+)?$",
     }
 )
-DIGITS = "'0123456789'"
 # ICD-10 codes (medical settlements), checked on their bytes first.
 CODE_REGEXES = frozenset({r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"})
 # Bytea literals of byte sets, for ltrim: the digits; the digits and the dot; digits and A-Z.
@@ -165,7 +164,7 @@ def regex_condition(value_sql: str, regex: str, alias: str = "") -> FastConditio
     run = DIGIT_RUN.fullmatch(regex)
     if not run:
         return None
-    only_digits = f"ltrim({value_sql}, {DIGITS}) = ''"
+    only_digits = f"ltrim(convert_to({value_sql}, 'UTF8'), {DIGIT_BYTES_SQL}) = ''::bytea"
     if run.group(1) is None:
         return FastCondition(f"({value_sql} <> '' and {only_digits})")
     # n bytes, all of them ASCII digits: exactly n digits.
