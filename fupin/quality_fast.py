@@ -8,7 +8,7 @@ docs/decisions.md, "Quality checks at province speed"):
 
 - in a big batch (``DATE_SET_MIN_ROWS``), a date in a fixed format is valid exactly when its
   text is one of the valid strings of that format between 1900 and 2099: a set PostgreSQL
-  builds once per statement (about 50 ms) and probes as a hashed subplan;
+  builds once per statement (about 20 ms) and probes as a hashed subplan;
 - an ID number is checked on its bytes: the common shape (18 bytes, 17 digits and a digit or
   X: one ``ltrim`` of the digit bytes) inline, with the birth date's month and day looked up
   in a constant set and the check digit as one expression; anything else (15-digit legacy
@@ -42,11 +42,12 @@ SERIES = {
 }
 STRFTIME = {"YYYY-MM-DD": "%Y-%m-%d", "YYYYMMDD": "%Y%m%d", "YYYYMM": "%Y%m"}
 # Years the reference date condition accepts (quality_sql.date_condition).
-FIRST_DAY, LAST_DAY = "1900-01-01", "2099-12-31"
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+LEAP_YEAR = 2000  # the days of one leap year, and every year's number in front of them
 ISO_DATE_PART = 10  # "ISO-8601": the regex decides the time part, the set the first 10 characters
-# Building a set costs about 50 ms of CPU a statement; the reference costs about 1.2 µs a value
-# and the set lookup 0.3 µs: below this many rows the reference is cheaper.
-DATE_SET_MIN_ROWS = 60_000
+# Building a set costs about 20 ms of CPU a statement; the reference costs about 1.2 µs a value
+# and the set lookup 0.3 µs: below about 25k rows the reference is cheaper.
+DATE_SET_MIN_ROWS = 30_000
 
 DIGIT_RUN = re.compile(r"\^\[0-9\](?:\{(\d+)\}|\+)\$")
 
@@ -80,10 +81,21 @@ class FastCondition:
 
 
 def valid_dates_subquery(date_format: str) -> str:
+    """Every valid value of ``date_format`` from FIRST_YEAR to LAST_YEAR: each year's number
+    before the rest of each day of a leap year (29 February in leap years only), a third of the
+    CPU of one to_char per day. Unnesting them from an array keeps the planner's estimate small
+    (10 rows): a join's estimate (73k, or more) could exceed the hash memory limit, and the
+    set would then be scanned for every value instead of hashed once."""
     pattern, step = SERIES[date_format]
+    rest = pattern.removeprefix("YYYY")
+    leap = "y % 4 = 0 and y % 100 <> 0 or y % 400 = 0"
+    days = (
+        f"select g::date d, to_char(g, '{rest}') r from generate_series(date '{LEAP_YEAR}-01-01',"
+        f" date '{LEAP_YEAR}-12-31', interval '{step}') g offset 0"
+    )
     return (
-        f"select to_char(d, '{pattern}') from generate_series(date '{FIRST_DAY}',"
-        f" date '{LAST_DAY}', interval '{step}') d"
+        f"select unnest(array(select y || r from generate_series({FIRST_YEAR}, {LAST_YEAR}) y,"
+        f" ({days}) days where d <> date '{LEAP_YEAR}-02-29' or {leap}))"
     )
 
 

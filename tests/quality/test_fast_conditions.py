@@ -68,6 +68,36 @@ def test_fast_dates_flag_what_the_reference_flags(warehouse_dsn, date_format):
     assert 0 < flagged < len(rows)  # not vacuous: both answers occur
 
 
+@pytest.mark.parametrize("date_format", sorted(quality_fast.SERIES))
+def test_the_date_set_is_every_day_of_the_years(warehouse_dsn, date_format):
+    pattern, step = quality_fast.SERIES[date_format]
+    days = (
+        f"select to_char(d, '{pattern}') from generate_series(date '1900-01-01',"
+        f" date '2099-12-31', interval '{step}') d"
+    )
+    built = quality_fast.valid_dates_subquery(date_format)
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute(f"select count(*), count(distinct v) from ({built}) s(v)")
+        assert cur.fetchone() == ({"YYYYMM": 2400}.get(date_format, 73049),) * 2
+        cur.execute(f"({built}) except all ({days}) union all (({days}) except all ({built}))")
+        assert cur.fetchall() == []
+
+
+def test_the_date_set_is_hashed_even_with_little_work_mem(warehouse_dsn):
+    # Not hashed, the set would be scanned for every value: minutes for a big batch.
+    expectation = _expectation("expect_column_values_to_be_valid_date", date_format="YYYYMMDD")
+    fast, _ = compiled_flag(expectation, rows=10**9)
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("set local work_mem = '64kB'")
+        cur.execute(
+            f"explain (verbose) select {fast} from generate_series(1, 1000000) g,"
+            f' lateral (select g::text) t("{COLUMN}")',
+            {},  # the flag's "%%" are psycopg2's
+        )
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "hashed SubPlan" in plan, plan
+
+
 def _id_edge_values() -> list:
     valid = "11010519491231002X"
     # Right check digits on impossible and possible birth dates: the date decides.
