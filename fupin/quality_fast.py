@@ -8,16 +8,20 @@ docs/decisions.md, "Quality checks at province speed"):
 
 - in a big batch (``DATE_SET_MIN_ROWS``), a date in a fixed format is valid exactly when its
   text is one of the valid strings of that format between 1900 and 2099: a set PostgreSQL
-  builds once per statement (about 50 ms) and probes as a hashed subplan;
-- an ID number is checked on its bytes: the common shape (18 ASCII characters, 17 digits and a
-  digit or X) inline, with the birth date's month and day looked up in a constant set and the
-  check digit as one expression; anything else (15-digit legacy numbers, wrong shapes) goes to
-  ``ops.id_number_is_valid``, which decides as before;
+  builds once per statement (about 20 ms) and probes as a hashed subplan;
+- an ID number is checked on its bytes: the common shape (18 bytes, 17 digits and a digit or
+  X: one ``ltrim`` of the digit bytes) inline, with the birth date's month and day looked up
+  in a constant set and the check digit as one expression; anything else (15-digit legacy
+  numbers, wrong shapes) goes to ``ops.id_number_is_valid``, which decides as before;
 - a regex that is a run of digits (``^[0-9]{12}$``, ``^[0-9]+$``: division codes, account
-  numbers) is a length and an ``ltrim`` of the digits;
+  numbers) is a length and an ``ltrim`` of the digit bytes;
 - an amount regex (``DECIMAL_REGEXES``) is first tried on the two shapes nearly every amount
-  has, digits and digits.digits, which such a regex always accepts; any other value goes to the
-  regex itself, which decides.
+  has, digits and digits.digits, which such a regex always accepts (an ``ltrim`` of the value's
+  bytes and three ``like``); any other value goes to the regex itself, which decides;
+- an ICD-10 code regex (``CODE_REGEXES``) likewise: the shape is tested on the bytes first.
+
+Trimming bytes is a plain loop; trimming text runs the multibyte-aware path, three times the
+cost, and a regex converts the value to wide characters and builds its automaton per call.
 
 An ID condition needs the normalised bytes of the value several times, so it declares them as a
 *prepared* value: ``quality_sql.finding_select`` computes prepared values once per row, one
@@ -36,12 +40,14 @@ SERIES = {
     "YYYYMMDD": ("YYYYMMDD", "1 day"),
     "YYYYMM": ("YYYYMM", "1 month"),
 }
+STRFTIME = {"YYYY-MM-DD": "%Y-%m-%d", "YYYYMMDD": "%Y%m%d", "YYYYMM": "%Y%m"}
 # Years the reference date condition accepts (quality_sql.date_condition).
-FIRST_DAY, LAST_DAY = "1900-01-01", "2099-12-31"
+FIRST_YEAR, LAST_YEAR = 1900, 2099
+LEAP_YEAR = 2000  # the days of one leap year, and every year's number in front of them
 ISO_DATE_PART = 10  # "ISO-8601": the regex decides the time part, the set the first 10 characters
-# Building a set costs about 50 ms of CPU a statement; the reference costs about 1.2 µs a value
-# and the set lookup 0.3 µs: below this many rows the reference is cheaper.
-DATE_SET_MIN_ROWS = 60_000
+# Building a set costs about 20 ms of CPU a statement; the reference costs about 1.2 µs a value
+# and the set lookup 0.3 µs: below about 25k rows the reference is cheaper.
+DATE_SET_MIN_ROWS = 30_000
 
 DIGIT_RUN = re.compile(r"\^\[0-9\](?:\{(\d+)\}|\+)\$")
 
@@ -54,10 +60,14 @@ DECIMAL_REGEXES = frozenset(
         r"^-?[0-9]{1,3}(,?[0-9]{3})*(\.[0-9]+)?$",
     }
 )
-DIGITS = "'0123456789'"
+# ICD-10 codes (medical settlements), checked on their bytes first.
+CODE_REGEXES = frozenset({r"^[A-Z][0-9]{2}(\.[0-9A-Z]{1,4})?$"})
+# Bytea literals of byte sets, for ltrim: the digits; the digits and the dot; digits and A-Z.
+DIGIT_BYTES_SQL = "'\\x" + bytes(range(48, 58)).hex() + "'::bytea"
+DIGIT_DOT_BYTES = "'\\x" + (bytes(range(48, 58)) + b".").hex() + "'::bytea"
+CODE_BYTES = "'\\x" + (bytes(range(48, 58)) + bytes(range(65, 91))).hex() + "'::bytea"
 
 WEIGHTS = (7, 9, 10, 5, 8, 4, 2, 1, 6, 3, 7, 9, 10, 5, 8, 4, 2)  # GB 11643 check digit weights
-DIGIT_BYTES = tuple(range(48, 58))
 X, LOWER_X = 88, 120
 
 
@@ -71,10 +81,21 @@ class FastCondition:
 
 
 def valid_dates_subquery(date_format: str) -> str:
+    """Every valid value of ``date_format`` from FIRST_YEAR to LAST_YEAR: each year's number
+    before the rest of each day of a leap year (29 February in leap years only), a third of the
+    CPU of one to_char per day. Unnesting them from an array keeps the planner's estimate small
+    (10 rows): a join's estimate (73k, or more) could exceed the hash memory limit, and the
+    set would then be scanned for every value instead of hashed once."""
     pattern, step = SERIES[date_format]
+    rest = pattern.removeprefix("YYYY")
+    leap = "y % 4 = 0 and y % 100 <> 0 or y % 400 = 0"
+    days = (
+        f"select g::date d, to_char(g, '{rest}') r from generate_series(date '{LEAP_YEAR}-01-01',"
+        f" date '{LEAP_YEAR}-12-31', interval '{step}') g offset 0"
+    )
     return (
-        f"select to_char(d, '{pattern}') from generate_series(date '{FIRST_DAY}',"
-        f" date '{LAST_DAY}', interval '{step}') d"
+        f"select unnest(array(select y || r from generate_series({FIRST_YEAR}, {LAST_YEAR}) y,"
+        f" ({days}) days where d <> date '{LEAP_YEAR}-02-29' or {leap}))"
     )
 
 
@@ -85,7 +106,11 @@ def date_condition(value_sql: str, date_format: str, regex: str | None = None) -
     characters must be a valid YYYY-MM-DD date."""
     value = f"btrim({value_sql})"
     if date_format in SERIES:
-        return FastCondition(f"({value} in ({valid_dates_subquery(date_format)}))")
+        # Every valid value has the format's length and no blank: a value of that length is
+        # valid as it is or not at all (trimmed it would be shorter), so it needs no btrim.
+        size = len(dt.date(2000, 1, 1).strftime(STRFTIME[date_format]))
+        probe = f"case when octet_length({value_sql}) = {size} then {value_sql} else {value} end"
+        return FastCondition(f"(({probe}) in ({valid_dates_subquery(date_format)}))")
     if date_format == "ISO-8601" and regex:
         days = valid_dates_subquery("YYYY-MM-DD")
         quoted = regex.replace("'", "''")
@@ -112,14 +137,15 @@ def _id_bytes_valid(b: str) -> str:
     year = " + ".join(f"{_digit(b, 6 + k)} * {10 ** (3 - k)}" for k in range(4))
     leap = f"(({year}) % 4 = 0 and ({year}) % 100 <> 0 or ({year}) % 400 = 0)"
     month_day = f"substring({b} from 11 for 4)"
-    weighted = " + ".join(f"{_digit(b, i)} * {w}" for i, w in enumerate(WEIGHTS))
+    # The weighted sum of the bytes less 48 x the sum of the weights: one call a digit.
+    weighted = " + ".join(f"get_byte({b}, {i}) * {w}" for i, w in enumerate(WEIGHTS))
     last = f"get_byte({b}, 17)"
     return (
         f"substring({b} from 7 for 4) <> '0000'::bytea"
         f" and case when {month_day} = '0229'::bytea then {leap}"
         f" else {month_day} = any({_month_days()}) end"
         f" and case {last} when {LOWER_X} then {X} else {last} end"
-        f" = get_byte('10X98765432'::bytea, ({weighted}) % 11)"
+        f" = get_byte('10X98765432'::bytea, ({weighted} - {48 * sum(WEIGHTS)}) % 11)"
     )
 
 
@@ -128,26 +154,29 @@ def id_number_condition(value_sql: str, alias: str) -> FastCondition:
 
     ``alias`` names the prepared normalised bytes (blanks removed; case is handled here)."""
     b = alias
-    # (byte # 48) < 10 exactly for the ASCII digits 0x30..0x39: one call per position.
-    digits = " and ".join(f"(get_byte({b}, {i}) # 48) < 10" for i in range(17))
-    last_ok = ", ".join(str(n) for n in (*DIGIT_BYTES, X, LOWER_X))
+    # 18 bytes whose leading digits trimmed leave at most one: 17 digits and an ASCII
+    # character (a last byte other than a digit or X fails the check digit comparison).
+    shape = f"octet_length({b}) = 18 and octet_length(ltrim({b}, {DIGIT_BYTES_SQL})) < 2"
     sql = (
-        f"(case when octet_length({b}) = 18 and {digits} and get_byte({b}, 17) in ({last_ok})"
-        f" then {_id_bytes_valid(b)}"
+        f"(case when {shape} then {_id_bytes_valid(b)}"
         f" else ops.id_number_is_valid({value_sql}) end)"
     )
-    prepared = {alias: f"convert_to(replace(btrim({value_sql}), ' ', ''), 'UTF8')"}
+    # btrim(v) trims spaces only, which the replace removes anyway.
+    prepared = {alias: f"convert_to(replace({value_sql}, ' ', ''), 'UTF8')"}
     return FastCondition(sql, prepared)
 
 
-def regex_condition(value_sql: str, regex: str) -> FastCondition | None:
-    """``value_sql ~ regex`` for a regex that is one run of ASCII digits, else None."""
+def regex_condition(value_sql: str, regex: str, alias: str = "") -> FastCondition | None:
+    """``value_sql ~ regex`` for an amount, code or digit-run regex, else None. ``alias``
+    names the value's bytes where the form prepares them."""
     if regex in DECIMAL_REGEXES:
         return _decimal_condition(value_sql, regex)
+    if regex in CODE_REGEXES and alias:
+        return _code_condition(value_sql, regex, alias)
     run = DIGIT_RUN.fullmatch(regex)
     if not run:
         return None
-    only_digits = f"ltrim({value_sql}, {DIGITS}) = ''"
+    only_digits = f"ltrim(convert_to({value_sql}, 'UTF8'), {DIGIT_BYTES_SQL}) = ''::bytea"
     if run.group(1) is None:
         return FastCondition(f"({value_sql} <> '' and {only_digits})")
     # n bytes, all of them ASCII digits: exactly n digits.
@@ -156,10 +185,28 @@ def regex_condition(value_sql: str, regex: str) -> FastCondition | None:
 
 def _decimal_condition(value_sql: str, regex: str) -> FastCondition:
     v = value_sql
-    digits = f"({v} <> '' and ltrim({v}, {DIGITS}) = '')"
-    # Digits, one dot, digits: what is left between the digit runs is the dot alone.
-    decimal = (
-        f"(ltrim(rtrim({v}, {DIGITS}), {DIGITS}) = '.' and {v} not like '.%' and {v} not like '%.')"
+    # Digits, or digits.digits: every byte a digit or a dot, at most one dot, not at an end.
+    # Trimming bytes is a plain loop; trimming text (multibyte characters) costs 3x more.
+    plain = (
+        f"ltrim(convert_to({v}, 'UTF8'), {DIGIT_DOT_BYTES}) = ''::bytea and {v} <> ''"
+        f" and {v} not like '.%' and {v} not like '%.' and {v} not like '%.%.%'"
     )
     quoted = regex.replace("'", "''")
-    return FastCondition(f"(case when {digits} or {decimal} then true else {v} ~ '{quoted}' end)")
+    return FastCondition(f"(case when {plain} then true else {v} ~ '{quoted}' end)")
+
+
+def _code_condition(value_sql: str, regex: str, alias: str) -> FastCondition:
+    """An ICD-10 code: a capital, two digits, then optionally a dot and 1-4 digits or capitals.
+
+    Values of that shape in ASCII bytes are accepted here; any other value goes to the regex."""
+    b = alias
+    head = (
+        f"get_byte({b}, 0) between 65 and 90 and (get_byte({b}, 1) # 48) < 10"
+        f" and (get_byte({b}, 2) # 48) < 10"
+    )
+    tail = f"get_byte({b}, 3) = 46 and ltrim(substring({b} from 5), {CODE_BYTES}) = ''::bytea"
+    n = f"octet_length({b})"
+    plain = f"case when {n} = 3 then {head} when {n} between 5 and 8 then {head} and {tail} end"
+    quoted = regex.replace("'", "''")
+    sql = f"(case when {plain} then true else {value_sql} ~ '{quoted}' end)"
+    return FastCondition(sql, {alias: f"convert_to({value_sql}, 'UTF8')"})

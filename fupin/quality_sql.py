@@ -180,7 +180,7 @@ def _fast_condition(expectation: Expectation, rows: int) -> quality_fast.FastCon
     if expectation.type == "expect_column_values_to_be_valid_id_number":
         return quality_fast.id_number_condition(column, alias)
     if expectation.type == "expect_column_values_to_match_regex":
-        return quality_fast.regex_condition(column, kwargs["regex"])
+        return quality_fast.regex_condition(column, kwargs["regex"], alias)
     if expectation.type == "expect_column_values_to_start_with_valid_id_number":
         return quality_fast.id_number_condition(f"substr(btrim({column}), 1, 18)", alias)
     return None

@@ -53,6 +53,9 @@ def _date_values(date_format: str) -> list:
     values += ["20240101 12:00", "2024-01-01T24:00:00Z", "2024-01-01 08:00", "abcdefgh", None]
     values += ["2024--1-01", "2024-1-011", "202-01-011", "2024-01-１", "2024/01/01", "2024a1"]
     values += ["2024-01-01T08:30:00+0800", "2024-02-29 23:59:59.5", "1900-02-29T00:00:00Z"]
+    # The format's length with blanks in it: the fast form probes those untrimmed.
+    values += [" " + values[0][:-1], values[0][1:] + " ", " " + values[0][1:-1] + " "]
+    values += ["\t" + values[0][1:], values[0][:4] + " " + values[0][5:], "　" + values[0][3:]]
     return values
 
 
@@ -63,6 +66,36 @@ def test_fast_dates_flag_what_the_reference_flags(warehouse_dsn, date_format):
     assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
     flagged = sum(fast for _, fast, _ in rows)
     assert 0 < flagged < len(rows)  # not vacuous: both answers occur
+
+
+@pytest.mark.parametrize("date_format", sorted(quality_fast.SERIES))
+def test_the_date_set_is_every_day_of_the_years(warehouse_dsn, date_format):
+    pattern, step = quality_fast.SERIES[date_format]
+    days = (
+        f"select to_char(d, '{pattern}') from generate_series(date '1900-01-01',"
+        f" date '2099-12-31', interval '{step}') d"
+    )
+    built = quality_fast.valid_dates_subquery(date_format)
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute(f"select count(*), count(distinct v) from ({built}) s(v)")
+        assert cur.fetchone() == ({"YYYYMM": 2400}.get(date_format, 73049),) * 2
+        cur.execute(f"({built}) except all ({days}) union all (({days}) except all ({built}))")
+        assert cur.fetchall() == []
+
+
+def test_the_date_set_is_hashed_even_with_little_work_mem(warehouse_dsn):
+    # Not hashed, the set would be scanned for every value: minutes for a big batch.
+    expectation = _expectation("expect_column_values_to_be_valid_date", date_format="YYYYMMDD")
+    fast, _ = compiled_flag(expectation, rows=10**9)
+    with warehouse.connect(warehouse_dsn) as conn, conn.cursor() as cur:
+        cur.execute("set local work_mem = '64kB'")
+        cur.execute(
+            f"explain (verbose) select {fast} from generate_series(1, 1000000) g,"
+            f' lateral (select g::text) t("{COLUMN}")',
+            {},  # the flag's "%%" are psycopg2's
+        )
+        plan = "\n".join(row[0] for row in cur.fetchall())
+    assert "hashed SubPlan" in plan, plan
 
 
 def _id_edge_values() -> list:
@@ -79,6 +112,19 @@ def _id_edge_values() -> list:
         "110105491231002",  # legacy 15 digits
         "X" * 18,
         valid[:10] + "X" + valid[11:],
+        # The shape test trims the leading digits: what is left must be nothing or one X.
+        "X" + valid[1:],
+        valid[:16] + "XX",
+        valid[:17] + "x",
+        valid[:17] + "Y",
+        valid + "0",
+        valid[:17],
+        valid[:17] + "0X",
+        valid[:17] + "\u00d8",  # a 2-byte character after 17 digits: 19 bytes
+        valid[:16] + "\u00d8",  # 16 digits and a 2-byte character: 18 bytes
+        valid[:17] + "\n",
+        "0" * 17 + "X",
+        "9" * 18,
         None,
     ]
 
@@ -113,6 +159,10 @@ def test_fast_digit_runs_flag_what_the_regex_flags(warehouse_dsn, regex):
 
 AMOUNTS = ["0", "0.00", "9562.57", "1,234.50", "+12", "-3.5", "12.", ".5", "1.2.3", "1,23", "", " "]
 AMOUNTS += ["12 ", "１２", "1e5", "--1", "1,234,567", "00012.000", "12.3a", ".", "..", "1..2", None]
+# The byte form: a byte set (digits, dot), no dot at either end, at most one dot.
+AMOUNTS += ["1.", ".1", "1.2.", ".1.2", "12..34", "1.23.4", "٣", "1٣", "1.٣", "１.５", "12\n"]
+AMOUNTS += ["\n12", "12\t", "1 2", "1\u00b72", "1。2", "0x10", "-", "+", "+.5", "-1,234.5"]
+AMOUNTS += ["1" * 60, "9" * 30 + "." + "0" * 30, "12.34 ", "12%", "12_3", "1/2", "½"]
 
 
 @pytest.mark.parametrize("regex", sorted(quality_fast.DECIMAL_REGEXES))
@@ -123,3 +173,17 @@ def test_fast_amounts_flag_what_the_regex_flags(warehouse_dsn, regex):
     rows = _both_flags(warehouse_dsn, expectation, AMOUNTS)
     assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
     assert 0 < sum(fast for _, fast, _ in rows) < len(rows)
+
+
+CODES = ["S72.0", "E11.9", "N18.5", "A00", "Z99.1234", "Z99.12345", "A0", "A000", "A00.", "a00"]
+CODES += ["A00.a", "A00.A1B2", "A00..1", "A00-1", "A00.0 ", " A00", "A00\n", "Ａ00", "A０0", ""]
+CODES += ["A00.0Ａ", "Ä00", "A001.0", "AA0.0", "A00.一", "@00", "[00", "A/0", "A:0", "A00.@"]
+CODES += ["A00.[", "A00.Z", "A00./", "A00.:", "A00,1", "A00.\u00c0", "A0\u00c0", None, "A00.0.0"]
+
+
+@pytest.mark.parametrize("regex", sorted(quality_fast.CODE_REGEXES))
+def test_fast_codes_flag_what_the_regex_flags(warehouse_dsn, regex):
+    expectation = _expectation("expect_column_values_to_match_regex", regex=regex)
+    rows = _both_flags(warehouse_dsn, expectation, CODES)
+    assert [(value, fast) for value, fast, reference in rows if fast is not reference] == []
+    assert 5 < sum(fast for _, fast, _ in rows) < len(rows) - 5
