@@ -28,15 +28,15 @@
     ) }}
 {%- endmacro %}
 
-{#- One row per batch of the feed with rows in the raw table: its ledger state and, when the
-    model holds rows of it, the checked_at they were built with. -#}
+{#- One row per batch of the feed with rows in the raw table: whether it is landed, whether
+    the model holds rows of it, and whether those were built after its latest check. -#}
 {% macro batch_build_states(source_name, raw_table) -%}
     select
         delivery.batch_id,
         delivery.status = 'landed' as is_landed,
-        delivery.checked_at,
         built.batch_id is not null as is_built,
-        built.batch_checked_at
+        built.batch_id is not null
+        and built.batch_checked_at is not distinct from delivery.checked_at as is_up_to_date
     from {{ source('ops', 'delivery') }} as delivery
     left join lateral (
         select
@@ -68,7 +68,7 @@
     {%- set states -%}
         select batch_id
         from ({{ batch_build_states(source_name, raw_table) }}) as states
-        where is_landed and (not is_built or batch_checked_at is distinct from checked_at)
+        where is_landed and not is_up_to_date
         order by batch_id
     {%- endset -%}
     {{ return(run_query(states).columns[0].values() | list) }}
@@ -83,7 +83,7 @@
         where batch_id = any(array(
             select batch_id
             from ({{ batch_build_states(source_name, raw_table) }}) as states
-            where is_built and (not is_landed or batch_checked_at is distinct from checked_at)
+            where is_built and not (is_landed and is_up_to_date)
         ))
     {%- else -%}
         select 1
@@ -94,7 +94,7 @@
 {% macro text_array(values) -%}
     array[
         {%- for value in values -%}
-            '{{ value | replace("'", "''") }}'{{ ", " if not loop.last }}
+            {{ index_text(value) }}{{ ", " if not loop.last }}
         {%- endfor -%}
     ]::text[]
 {%- endmacro %}
