@@ -1,5 +1,6 @@
 """Shared by the tests that run whole cycles: a one-county world from the generator, a
-throwaway database on the test server, and the `fupin` command as an operator runs it."""
+throwaway database on the test server, the `fupin` command as an operator runs it, and one
+statement run on a warehouse."""
 
 from __future__ import annotations
 
@@ -8,6 +9,8 @@ import subprocess
 import sys
 import uuid
 from pathlib import Path
+
+import psycopg2
 
 from fupin import warehouse
 from simulation.synth import generate
@@ -47,3 +50,16 @@ def run_fupin(*args: str, env: dict[str, str] | None = None, timeout: float = 12
         check=False,
         cwd=PROJECT_ROOT,
     )
+
+
+def query(dsn: str, sql: str, *args) -> list[tuple]:
+    """Run one statement on its own connection, committed; its rows (none for a command)."""
+    conn = psycopg2.connect(dsn)
+    try:
+        with conn.cursor() as cur:
+            cur.execute(sql, args)
+            rows = cur.fetchall() if cur.description else []
+        conn.commit()
+        return rows
+    finally:
+        conn.close()

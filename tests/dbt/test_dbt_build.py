@@ -13,6 +13,7 @@ import psycopg2
 import pytest
 
 from fupin.dbt_runner import DbtRunError, run_dbt
+from tests.helpers import query
 
 pytestmark = pytest.mark.integration
 
@@ -30,16 +31,6 @@ def _alerts(dsn: str) -> dict[tuple[str, str, str | None], dict]:
     finally:
         conn.close()
     return {(r["rule_code"], r["household_id"], r["id_number"]): r for r in rows}
-
-
-def _query(dsn: str, query: str) -> list[tuple]:
-    conn = psycopg2.connect(dsn)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(query)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def test_build_finds_v01_and_v10_and_keeps_alert_history(warehouse_dsn, tmp_path):
@@ -78,21 +69,21 @@ def test_build_finds_v01_and_v10_and_keeps_alert_history(warehouse_dsn, tmp_path
     assert v10["evidence"][1]["record"]["name"] == "张柒"
     assert all(a["first_seen"] == dt.date(2026, 10, 31) for a in alerts.values())
 
-    household = _query(
+    household = query(
         warehouse_dsn,
         "select county_code, other_causes, size, net_income_per_capita, "
         "net_income_per_capita_computed from marts.household "
         f"where household_id = '{s.H_POOR}'",
     )
     assert household == [("520123", ["缺技术", "缺资金"], 4, 3750, 3750)]
-    assert _query(warehouse_dsn, "select count(*) from marts.household") == [(3,)]
-    assert _query(warehouse_dsn, "select count(*) from marts.member") == [(12,)]
+    assert query(warehouse_dsn, "select count(*) from marts.household") == [(3,)]
+    assert query(warehouse_dsn, "select count(*) from marts.member") == [(12,)]
     # the national push gets every member but the one whose ID number fails the check
-    assert _query(warehouse_dsn, "select count(*) from exchange.sync_member") == [(11,)]
-    assert _query(warehouse_dsn, "select record_key, problems from exchange.sync_unsendable") == [
+    assert query(warehouse_dsn, "select count(*) from exchange.sync_member") == [(11,)]
+    assert query(warehouse_dsn, "select record_key, problems from exchange.sync_unsendable") == [
         (f"{s.H_POOR}|{s.BAD_CHECK}", ["id_number fails the GB 11643 check"])
     ]
-    assert _query(warehouse_dsn, "select count(*) from marts.household_history") == [(3,)]
+    assert query(warehouse_dsn, "select count(*) from marts.household_history") == [(3,)]
 
     # a later check: the 202611 减少 change ends PAYROLL_ON's pay on 2026-11-15, and a hukou
     # delta of 2026-11-20 adds NOT_IN_HUKOU: both alerts close, the others stay open
@@ -121,7 +112,7 @@ def test_build_on_an_empty_warehouse(warehouse_dsn, tmp_path):
         "exchange.sync_household",
         "exchange.sync_member",
     ):
-        assert _query(warehouse_dsn, f"select count(*) from {table}") == [(0,)]
+        assert query(warehouse_dsn, f"select count(*) from {table}") == [(0,)]
 
 
 def test_failure_names_the_failing_node(warehouse_dsn, tmp_path):

@@ -11,13 +11,13 @@ from __future__ import annotations
 
 import shutil
 
-import psycopg2
 import pytest
 
 from fupin.config import parse_config
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
 from simulation.synth import generate
+from tests.helpers import query
 
 pytestmark = pytest.mark.integration
 
@@ -29,17 +29,6 @@ LATE = (
     "renshe/renshe_202610.csv",
     "hukou/hukou_full_202610.csv.gz",
 )
-
-
-def query(dsn: str, sql: str, *args) -> list[tuple]:
-    conn = psycopg2.connect(dsn)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            return cur.fetchall() if cur.description else []
-    finally:
-        conn.commit()
-        conn.close()
 
 
 def contents(dsn: str, table: str) -> list[tuple]:

@@ -14,7 +14,6 @@ import json
 import uuid
 from pathlib import Path
 
-import psycopg2
 import pytest
 from openpyxl import load_workbook
 
@@ -23,6 +22,7 @@ from fupin.config import parse_config
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
 from simulation.synth import generate
+from tests.helpers import query
 
 # one module-scoped warehouse, built once, on one worker
 pytestmark = [pytest.mark.integration, pytest.mark.xdist_group("file_feeds")]
@@ -44,16 +44,6 @@ TABLES = {
 STAGING = [f"staging.{feed}" for feed in FEEDS]
 V2_FILE = "renshe/renshe_202609_v2.csv"
 V2_BASE = "7777.00"
-
-
-def query(dsn: str, sql: str, *args) -> list[tuple]:
-    conn = psycopg2.connect(dsn)
-    try:
-        with conn.cursor() as cur:
-            cur.execute(sql, args)
-            return cur.fetchall()
-    finally:
-        conn.close()
 
 
 def file_rows(path: Path, fmt: str, encoding: str | None) -> list[tuple[int, str]]:
