@@ -1,9 +1,13 @@
 """SIGKILL at several points of a large delivery; the rerun equals one clean run.
 
 Landing runs in a subprocess (the feed task, land_feed) killed with SIGKILL while its COPY is
-under way (seen in pg_stat_progress_copy) or while the landed batch is being checked. After a
-rerun, the raw rows, the ledger, the quality results and the quarantine equal those of a clean
-run in another database.
+under way or while the landed batch is being checked. After a rerun, the raw rows, the ledger,
+the quality results and the quarantine equal those of a clean run in another database.
+
+The kill points are held, not raced: a trigger in the test's database makes the landing sleep
+at the chosen row of the COPY (or at the first quality result), the test waits for that sleep,
+kills the process and ends its server backend, then drops the trigger. Racing a poll against
+the COPY failed on a fast CI machine, where 150k rows landed between two polls.
 """
 
 from __future__ import annotations
@@ -17,7 +21,7 @@ import time
 
 import pytest
 
-from fupin import ids
+from fupin import ids, warehouse
 from fupin.catalog import load_catalog
 from tests.landing.conftest import deliver, land, query
 
@@ -67,38 +71,78 @@ def state(dsn: str) -> dict:
     }
 
 
-def kill_when(dsn: str, root, ready) -> None:
+PAUSE = """
+create function public.pause_landing() returns trigger language plpgsql
+as $$ begin perform pg_sleep(3600); return null; end $$;
+"""
+
+
+def execute(dsn: str, statement: str) -> None:
+    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
+        cur.execute(statement)
+
+
+def held(dsn: str) -> bool:
+    return query(
+        dsn,
+        "select count(*) > 0 from pg_stat_activity"
+        " where datname = current_database() and wait_event = 'PgSleep'",
+    )[0][0]
+
+
+def kill_when_held(dsn: str, root, trigger: str, check) -> None:
+    """Land in a subprocess, SIGKILL it where ``trigger`` holds it, after ``check`` passes."""
+    execute(dsn, PAUSE + trigger)
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     process = subprocess.Popen([sys.executable, "-c", LAND, dsn, str(root)], env=env)
     try:
         deadline = time.monotonic() + 600
-        while not ready():
-            assert process.poll() is None, "landing finished before the kill point"
-            assert time.monotonic() < deadline
+        while not held(dsn):
+            assert process.poll() is None, "landing finished without reaching the kill point"
+            assert time.monotonic() < deadline, "landing never reached the kill point"
             time.sleep(0.05)
+        check()
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait()
-
-
-def copied(dsn: str, rows: int):
-    return lambda: query(
+    # The server does not notice the dead client while it sleeps: end its backend, as a
+    # lost connection would, then take the hold away before the rerun.
+    query(
         dsn,
-        "select coalesce(max(tuples_processed), 0) >= %s from pg_stat_progress_copy p"
+        "select pg_terminate_backend(pid, 60000) from pg_stat_activity"
+        " where datname = current_database() and pid <> pg_backend_pid()",
+    )
+    execute(dsn, "drop function public.pause_landing() cascade")
+
+
+def at_row(row: int) -> str:
+    return (
+        "create trigger pause_landing before insert on raw.hukou__full for each row"
+        f" when (new._source_row = {row}) execute function public.pause_landing()"
+    )
+
+
+AT_FIRST_RESULT = (
+    "create trigger pause_landing before insert on ops.quality_result"
+    " for each statement execute function public.pause_landing()"
+)
+
+
+def copied(dsn: str) -> int:
+    return query(
+        dsn,
+        "select coalesce(max(tuples_processed), 0) from pg_stat_progress_copy p"
         " join pg_database d on d.oid = p.datid where d.datname = current_database()",
-        rows,
     )[0][0]
 
 
-def landed_not_checked(dsn: str):
-    return lambda: query(
+def landed_not_checked(dsn: str) -> bool:
+    return query(
         dsn, "select count(*) > 0 from ops.delivery where status = 'landed' and checked_at is null"
     )[0][0]
 
 
 def test_kill_anywhere_then_rerun_equals_one_clean_run(new_database, tmp_path):
-    from fupin import warehouse
-
     root = tmp_path / "landing"
     large_full(root)
     clean = new_database()
@@ -107,16 +151,20 @@ def test_kill_anywhere_then_rerun_equals_one_clean_run(new_database, tmp_path):
     expected = state(clean)
     assert expected["raw"][0][0] == ROWS and expected["quarantine"]
 
-    for name, point in [
-        ("early in the COPY", lambda dsn: copied(dsn, ROWS // 5)),
-        ("late in the COPY", lambda dsn: copied(dsn, ROWS * 4 // 5)),
-        ("during the quality check", landed_not_checked),
+    for name, trigger, check in [
+        ("early in the COPY", at_row(ROWS // 5), lambda dsn: copied(dsn) >= ROWS // 10),
+        ("late in the COPY", at_row(ROWS * 4 // 5), lambda dsn: copied(dsn) >= ROWS // 2),
+        ("during the quality check", AT_FIRST_RESULT, landed_not_checked),
     ]:
         dsn = new_database()
         warehouse.upgrade(dsn)
-        kill_when(dsn, root, point(dsn))
+        kill_when_held(dsn, root, trigger, lambda dsn=dsn, check=check: _assert(check(dsn), name))
         after_kill = state(dsn)
         if name != "during the quality check":  # nothing half-landed
             assert after_kill["raw"][0][0] == 0 and after_kill["ledger"] == [], name
         land(dsn, root, "hukou")
         assert state(dsn) == expected, name
+
+
+def _assert(condition: bool, name: str) -> None:
+    assert condition, f"not at the kill point: {name}"

@@ -152,7 +152,10 @@ def generate_scale(
     registry_rows: dict[str, list] = {}
     began = time.perf_counter()
     tasks = _tasks(chosen, sizes, seed, period, with_registry, chunk_size)
-    context = get_context("fork") if hasattr(os, "fork") else get_context()
+    # Not fork: a forked child can inherit a lock another thread held (the generator runs
+    # inside threaded test workers and the Airflow task runner). forkserver children start
+    # from a clean process.
+    context = get_context("forkserver" if hasattr(os, "fork") else "spawn")
     with context.Pool(workers) as pool:
         for result in pool.imap(make_chunk, tasks, chunksize=1):
             report.population_cpu_seconds += result["population_seconds"]
