@@ -90,8 +90,8 @@ def held(dsn: str) -> bool:
     )[0][0]
 
 
-def kill_when_held(dsn: str, root, trigger: str, check) -> None:
-    """Land in a subprocess, SIGKILL it where ``trigger`` holds it, after ``check`` passes."""
+def kill_when_held(dsn: str, root, name: str, trigger: str, at_point) -> None:
+    """Land in a subprocess; SIGKILL it where ``trigger`` holds it, once ``at_point(dsn)``."""
     execute(dsn, PAUSE + trigger)
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     process = subprocess.Popen([sys.executable, "-c", LAND, dsn, str(root)], env=env)
@@ -101,7 +101,7 @@ def kill_when_held(dsn: str, root, trigger: str, check) -> None:
             assert process.poll() is None, "landing finished without reaching the kill point"
             assert time.monotonic() < deadline, "landing never reached the kill point"
             time.sleep(0.05)
-        check()
+        assert at_point(dsn), f"held, but not at the kill point: {name}"
         process.send_signal(signal.SIGKILL)
     finally:
         process.wait()
@@ -151,20 +151,16 @@ def test_kill_anywhere_then_rerun_equals_one_clean_run(new_database, tmp_path):
     expected = state(clean)
     assert expected["raw"][0][0] == ROWS and expected["quarantine"]
 
-    for name, trigger, check in [
+    for name, trigger, at_point in [
         ("early in the COPY", at_row(ROWS // 5), lambda dsn: copied(dsn) >= ROWS // 10),
         ("late in the COPY", at_row(ROWS * 4 // 5), lambda dsn: copied(dsn) >= ROWS // 2),
         ("during the quality check", AT_FIRST_RESULT, landed_not_checked),
     ]:
         dsn = new_database()
         warehouse.upgrade(dsn)
-        kill_when_held(dsn, root, trigger, lambda dsn=dsn, check=check: _assert(check(dsn), name))
+        kill_when_held(dsn, root, name, trigger, at_point)
         after_kill = state(dsn)
         if name != "during the quality check":  # nothing half-landed
             assert after_kill["raw"][0][0] == 0 and after_kill["ledger"] == [], name
         land(dsn, root, "hukou")
         assert state(dsn) == expected, name
-
-
-def _assert(condition: bool, name: str) -> None:
-    assert condition, f"not at the kill point: {name}"
