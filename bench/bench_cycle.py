@@ -136,7 +136,10 @@ def _one_size(residents: int, out: Path, tmp: Path) -> tuple[dict, dict]:
         with SimulatorProcess(SECRET, tmp / "national.json", sender_id=SENDER) as national:
             figures = _cycle(dsn, root, tmp, national.base_url)
     finally:
-        warehouse.drop_database(ARGS.dsn, name)
+        if ARGS.keep_database:
+            print(f"  warehouse kept for inspection: {dsn}")
+        else:
+            warehouse.drop_database(ARGS.dsn, name)
     print(f"  load average {load:.1f} at the start, {os.getloadavg()[0]:.1f} at the end")
     return figures
 
@@ -184,6 +187,11 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--only-first", action="store_true", help="skip the larger run")
     parser.add_argument("--dsn", default=LOCAL, help="admin DSN of the server to use")
     parser.add_argument("--keep", type=Path, help="generate into (or reuse) this folder")
+    parser.add_argument(
+        "--keep-database",
+        action="store_true",
+        help="leave each size's warehouse in place after the run (its DSN is printed)",
+    )
     parser.add_argument(
         "--reuse",
         action="store_true",

@@ -17,6 +17,8 @@ from simulation.synth import generate
 
 PROJECT_ROOT = Path(__file__).resolve().parent.parent
 COUNTY = "520123"
+# dbt build of the seeds and models of a selection, no tests (those of unselected models fail)
+MODELS_ONLY = ["build", "--exclude-resource-type", "test", "unit_test", "--select"]
 
 
 def one_county(root: Path, *, seed: int, households: int, start="2026-10", end="2026-10"):
@@ -28,6 +30,15 @@ def one_county(root: Path, *, seed: int, households: int, start="2026-10", end="
         end=end,
         seed=seed,
         households_per_county=households,
+    )
+
+
+def landing_config(dsn: str, root: Path):
+    """The configuration of a warehouse at ``dsn`` landing the files under ``root``."""
+    from fupin.config import parse_config
+
+    return parse_config(
+        {"province": "52", "warehouse": {"dsn": dsn}, "landing": {"root": str(root)}}
     )
 
 
@@ -63,3 +74,18 @@ def query(dsn: str, sql: str, *args) -> list[tuple]:
         return rows
     finally:
         conn.close()
+
+
+def recheck_with_one_more_quarantined(dsn: str, source_file: str, source_row: int) -> None:
+    """What a re-check that finds one more bad row leaves in the ledger."""
+    query(
+        dsn,
+        "insert into ops.quarantine (batch_id, feed, raw_table, source_file, source_row, field,"
+        "  value, rule, reason)"
+        " select batch_id, feed, 'medical__settlement', source_file, %s, '个人自付', 'x',"
+        "  'test', 'planted by the test' from ops.delivery where source_file = %s;"
+        " update ops.delivery set checked_at = now() where source_file = %s",
+        source_row,
+        source_file,
+        source_file,
+    )

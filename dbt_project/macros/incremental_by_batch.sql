@@ -24,8 +24,26 @@
         on_schema_change='fail',
         indexes=[{'columns': ['batch_id']}] + indexes,
         pre_hook="{{ delete_stale_batches('" ~ source_name ~ "', '" ~ raw_table ~ "') }}",
-        post_hook='analyze {{ this }}',
+        post_hook='{{ analyze_if_written() }}',
     ) }}
+{%- endmacro %}
+
+{#- Post-hook: analyze the table when this run inserted or deleted rows. A run that built no
+    batch (a hukou delta, for the medical lines) leaves the statistics as they were instead of
+    sampling millions of rows again. pg_stat_xact_user_tables counts this transaction's writes,
+    the build's and the pre-hook's. -#}
+{% macro analyze_if_written() -%}
+    do $$
+    begin
+        if exists (
+            select 1
+            from pg_stat_xact_user_tables
+            where relid = '{{ this }}'::regclass and n_tup_ins + n_tup_del > 0
+        ) then
+            analyze {{ this }};
+        end if;
+    end
+    $$
 {%- endmacro %}
 
 {#- One row per batch of the feed with rows in the raw table: whether it is landed, whether

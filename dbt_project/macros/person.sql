@@ -7,7 +7,7 @@
         ('registry', 'int_registry__current_members', 'id_number', 'id_number_valid'),
         ('hukou', 'int_hukou__population', 'id_number', ''),
         ('payroll', 'int_payroll__staff_on_date', 'id_number', ''),
-        ('medical', 'stg_medical__settlement_lines', 'id_number', 'id_number_valid'),
+        ('medical', 'int_medical__people', 'id_number', ''),
         ('education', 'stg_education__current_enrolments', 'id_number', 'id_number_valid'),
         ('education', 'stg_education__admissions', 'id_number', 'id_number_valid'),
         ('renshe', 'stg_renshe__current_insurance', 'id_number', 'id_number_valid'),

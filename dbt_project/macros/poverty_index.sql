@@ -44,3 +44,55 @@
         0
     )
 {%- endmacro %}
+
+{#- The leaves a build scores (a field that is not a number, the key or the village, cannot be
+    scored) and, for every node, the numbers (1-based) of its leaves: (leaves, node_leaves). -#}
+{% macro poverty_index_leaves(tree) -%}
+    {%- set leaves = tree.leaves | rejectattr('field', 'in', ['household_id', 'village_code'])
+        | list -%}
+    {%- if not leaves -%}
+        {{ exceptions.raise_compiler_error("the poverty index tree scores no numeric field") }}
+    {%- endif -%}
+    {%- set node_leaves = {} -%}
+    {%- for leaf in leaves -%}
+        {%- set number = loop.index -%}
+        {%- for node in leaf.path -%}
+            {%- do node_leaves.setdefault(node, []).append(number) -%}
+        {%- endfor -%}
+    {%- endfor -%}
+    {{ return((leaves, node_leaves)) }}
+{%- endmacro %}
+
+{#- The column name of leaf number ``n``. -#}
+{% macro index_leaf_column(n) -%}
+    {{ adapter.quote('leaf ' ~ n) }}
+{%- endmacro %}
+
+{#- One column of points per leaf, over the features row (select-list items). -#}
+{% macro index_leaf_points(leaves, features) -%}
+    {%- for leaf in leaves %}
+        {{ index_points(
+            features ~ '.' ~ adapter.quote(leaf.field) ~ '::numeric', index_text(leaf.function),
+            index_number(leaf.low), index_number(leaf.high), index_number(leaf.points)
+        ) }} as {{ index_leaf_column(loop.index) }}{{ "," if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}
+
+{#- The rounded sum of the given leaves' points. -#}
+{% macro index_points_sum(numbers) -%}
+    round(
+        {%- for n in numbers %}{{ index_leaf_column(n) }}{{ " + " if not loop.last }}{% endfor -%}
+    , 2)
+{%- endmacro %}
+
+{#- jsonb node code -> points of every node (jsonb_build_object takes at most 50 pairs: a large
+    tree's breakdown is joined from parts). -#}
+{% macro index_breakdown(node_leaves) -%}
+    {%- for part in node_leaves | dictsort | batch(50) %}
+        jsonb_build_object(
+            {%- for node, numbers in part %}
+            {{ index_text(node) }}, {{ index_points_sum(numbers) }}{{ "," if not loop.last }}
+            {%- endfor %}
+        ){{ " ||" if not loop.last }}
+    {%- endfor %}
+{%- endmacro %}

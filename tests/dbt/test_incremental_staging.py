@@ -13,11 +13,9 @@ import shutil
 
 import pytest
 
-from fupin.config import parse_config
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
-from simulation.synth import generate
-from tests.helpers import query
+from tests.helpers import landing_config, one_county, query, recheck_with_one_more_quarantined
 
 pytestmark = pytest.mark.integration
 
@@ -66,35 +64,11 @@ def write_renshe_v2(root) -> None:
     (root / "renshe/renshe_202609_v2.csv.ok").write_bytes(b"")
 
 
-def recheck_with_one_more_quarantined(dsn: str, source_file: str, source_row: int) -> None:
-    """What a re-check that finds one more bad row leaves in the ledger."""
-    query(
-        dsn,
-        "insert into ops.quarantine (batch_id, feed, raw_table, source_file, source_row, field,"
-        "  value, rule, reason)"
-        " select batch_id, feed, 'medical__settlement', source_file, %s, '个人自付', 'x',"
-        "  'test', 'planted by the test' from ops.delivery where source_file = %s;"
-        " update ops.delivery set checked_at = now() where source_file = %s",
-        source_row,
-        source_file,
-        source_file,
-    )
-
-
 def test_incremental_staging_equals_a_full_rebuild(warehouse_dsn, tmp_path):
-    result = generate(
-        tmp_path / "gen",
-        counties=("520123",),
-        start="2026-07",
-        end="2026-10",
-        seed=5,
-        households_per_county=30,
-    )
+    result = one_county(tmp_path / "gen", seed=5, households=30, start="2026-07", end="2026-10")
     root, aside = result.landing_root, tmp_path / "aside"
     aside.mkdir()
-    config = parse_config(
-        {"province": "52", "warehouse": {"dsn": warehouse_dsn}, "landing": {"root": str(root)}}
-    )
+    config = landing_config(warehouse_dsn, root)
     dbt_vars = {"as_of": result.as_of.isoformat()}
 
     hold_back(root, LATE, aside)

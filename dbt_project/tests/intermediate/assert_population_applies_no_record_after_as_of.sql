@@ -3,7 +3,7 @@ select
     'int_hukou__population' as model_name,
     id_number
 from {{ ref('int_hukou__population') }}
-where last_change_date > as_of
+where last_change_date > {{ as_of_date() }}
 union all
 select
     'int_payroll__staff_on_date' as model_name,

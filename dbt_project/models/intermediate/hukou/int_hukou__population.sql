@@ -8,9 +8,10 @@
 -- Each descriptive field takes its last non-empty value; status, cancel reason and cancel date
 -- come from the last record. One sort of the records, no self-join (the population is the
 -- largest intermediate model).
-{{ config(
-    indexes=[{'columns': ['id_number'], 'unique': true}],
-) }}
+-- Incremental by the persons a change names (macros/hukou_population.sql): a daily delta and
+-- a check date one day on recompute the persons of the delta, not the whole population.
+{%- set plan = population_plan() %}
+{{ incremental_by_change('population_prepare', 'population_state') }}
 {#- latest applied record first -#}
 {%- set latest_first = 'apply_phase desc, coalesce(change_date, file_date) desc, file_date desc,'
     ~ ' batch_id desc, source_row desc' %}
@@ -29,18 +30,9 @@ changes as (
 ),
 
 base_snapshot as (
-    select
-        batch_id,
-        {{ period_end('period') }} as snapshot_date
-    from deliveries
-    where
-        feed = 'hukou'
-        and kind = 'full'
-        and status = 'landed'
-        and {{ period_end('period') }} <= {{ as_of_date() }}
-    order by period desc, version desc, batch_id desc
-    limit 1
+    {{ hukou_base_snapshot('deliveries') }}
 ),
+
 
 snapshot_records as (
     select
@@ -65,6 +57,7 @@ snapshot_records as (
     from snapshots
     inner join base_snapshot
         on snapshots.batch_id = base_snapshot.batch_id
+    where {{ in_change_scope(plan, 'snapshots.id_number', 'population_persons') }}
 ),
 
 change_records as (
@@ -94,6 +87,7 @@ change_records as (
             (select base_snapshot.snapshot_date from base_snapshot), date '0001-01-01'
         )
         and coalesce(changes.change_date, changes.file_date) <= {{ as_of_date() }}
+        and {{ in_change_scope(plan, 'changes.id_number', 'population_persons') }}
 ),
 
 records as (
@@ -192,8 +186,7 @@ final as (
         last_raw_table,
         batch_id,
         source_file,
-        source_row,
-        {{ as_of_date() }} as as_of
+        source_row
     from applied
 )
 

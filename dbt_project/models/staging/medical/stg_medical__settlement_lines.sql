@@ -3,9 +3,15 @@
 -- stg_medical__settlements links each reversal to its original across months.
 -- A table built incrementally by batch (macros/incremental_by_batch.sql): the typing (dates,
 -- amounts, ID checks) is most of the feed's cost, and a run pays it for new months only.
-{{ incremental_by_batch(
-    'medical', 'medical__settlement', indexes=[{'columns': ['settlement_id']}]
-) }}
+-- Indexed for int_medical__person_self_pay, which recomputes the persons a change names: their
+-- lines (id_number), the lines a move of the check date brings in or out (settlement_date),
+-- and the reversals of a changed original (original_settlement_id).
+{{ incremental_by_batch('medical', 'medical__settlement', indexes=[
+    {'columns': ['settlement_id']},
+    {'columns': ['id_number']},
+    {'columns': ['settlement_date']},
+    {'columns': ['original_settlement_id']},
+]) }}
 with
 
 source as (

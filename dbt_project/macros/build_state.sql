@@ -1,0 +1,103 @@
+{#- What a model was last built from, for models that rebuild only what changed since
+    (docs/decisions.md, "Rules over the people a change names"). The state is a JSON object
+    kept in ops.watermark under source 'dbt:<model>', written by a post-hook in the model's
+    own transaction, so it is saved exactly when the rows built from it are. -#}
+
+{#- The state the model was last built from; none on a first or full-refresh build. -#}
+{% macro previous_build_state() -%}
+    {#- a unit test has no relation (this): it tests the full build -#}
+    {%- if not execute or this is none or not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {%- set found = run_query(
+        "select value from " ~ source('ops', 'watermark')
+        ~ " where source = " ~ index_text('dbt:' ~ this.identifier)
+    ) -%}
+    {%- if found.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
+    {{ return(fromjson(found.columns[0].values()[0])) }}
+{%- endmacro %}
+
+{#- Post-hook: keep ``state`` (a mapping) as what the model was built from. -#}
+{% macro save_build_state(state) -%}
+    insert into {{ source('ops', 'watermark') }} (source, value)
+    values ({{ index_text('dbt:' ~ this.identifier) }}, {{ index_text(tojson(state)) }})
+    on conflict (source) do update set value = excluded.value, updated_at = now()
+{%- endmacro %}
+
+{#- The value of a scalar SQL expression at compile time, as text (none when not executing). -#}
+{% macro scalar_text(expression) -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set value = run_query("select (" ~ expression ~ ")::text").columns[0].values()[0] -%}
+    {{ return(value) }}
+{%- endmacro %}
+
+{#- The batches of ``batches`` (batch id -> check time) that ``old_batches`` lacks; none when a
+    batch of old_batches is gone or was checked again since (then a build starts over). -#}
+{% macro batches_added(old_batches, batches) -%}
+    {%- for batch_id, checked_at in old_batches.items() -%}
+        {%- if batches.get(batch_id) != checked_at -%}{{ return(none) }}{%- endif -%}
+    {%- endfor -%}
+    {{ return(batches.keys() | reject('in', old_batches) | list) }}
+{%- endmacro %}
+
+{#- How a model built as of a check date from batches (state: as_of, batches, and ``same``, the
+    keys that must not have changed) is built next, from the ``previous`` state:
+    {'mode': 'full' | 'persons' | 'none', 'state', 'previous_as_of', 'new_batches'}.
+    'persons': new batches, or a check date at most a month later; 'none': neither; 'full':
+    anything else (no previous build, a key of ``same`` changed, a batch gone or checked
+    again, an earlier check date or a jump of over a month). -#}
+{% macro change_plan(previous, state, same) -%}
+    {%- if previous is none -%}{{ return({'mode': 'full'}) }}{%- endif -%}
+    {%- set plan = {'mode': 'full', 'state': state, 'previous_as_of': previous.get('as_of')} -%}
+    {%- for key in same -%}
+        {%- if previous.get(key) != state.get(key) -%}{{ return(plan) }}{%- endif -%}
+    {%- endfor -%}
+    {%- if previous.get('as_of') is none -%}{{ return(plan) }}{%- endif -%}
+    {%- set days = (modules.datetime.date.fromisoformat(state.as_of)
+        - modules.datetime.date.fromisoformat(previous.as_of)).days -%}
+    {%- set new_batches = batches_added(previous.get('batches', {}), state.batches) -%}
+    {%- if days < 0 or days > 31 or new_batches is none -%}{{ return(plan) }}{%- endif -%}
+    {%- do plan.update({
+        'mode': 'persons' if new_batches or days > 0 else 'none',
+        'new_batches': new_batches,
+    }) -%}
+    {{ return(plan) }}
+{%- endmacro %}
+
+{#- Pre-hook of a model built by change_plan, keyed by id_number: nothing to do ('none'),
+    empty the table ('full'), or keep the persons to compute again (the query the call block
+    renders) in temp table ``persons_table``, which the model reads, and delete their rows. -#}
+{% macro make_room(plan, persons_table) -%}
+    {%- if not is_incremental() or plan.mode == 'none' -%}
+        select 1
+    {%- elif plan.mode == 'full' -%}
+        truncate {{ this }}
+    {%- else -%}
+        create temporary table {{ persons_table }} on commit drop as
+        {{ caller() }};
+        analyze {{ persons_table }};
+        delete from {{ this }}
+        where id_number in (select {{ persons_table }}.id_number from {{ persons_table }})
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The config of a table keyed by id_number built by change_plan: ``prepare`` renders its
+    pre-hook (make_room), ``state`` the state it saves (both macro names). -#}
+{% macro incremental_by_change(prepare, state) -%}
+    {{ config(
+        materialized='incremental',
+        incremental_strategy='append',
+        on_schema_change='fail',
+        indexes=[{'columns': ['id_number'], 'unique': true}],
+        pre_hook='{{ ' ~ prepare ~ '() }}',
+        post_hook=['{{ save_build_state(' ~ state ~ '()) }}', '{{ analyze_if_written() }}'],
+    ) }}
+{%- endmacro %}
+
+{#- A predicate on ``column`` (an ID number) keeping the rows a build by change_plan computes:
+    all ('full'), none ('none') or the persons of temp table ``persons_table`` ('persons'). -#}
+{% macro in_change_scope(plan, column, persons_table) -%}
+    {%- if plan.mode == 'persons' -%}
+        {{ column }} in (select {{ persons_table }}.id_number from {{ persons_table }})
+    {%- else -%}
+        {{ plan.mode == 'full' }}
+    {%- endif -%}
+{%- endmacro %}
