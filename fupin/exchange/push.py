@@ -49,15 +49,24 @@ ADVISORY_LOCK = 0x66757069  # "fupi"
 def locked_session(dsn: str) -> Iterator[psycopg2.extensions.connection]:
     """A connection holding the push's advisory lock (push and repair never overlap)."""
     conn = psycopg2.connect(dsn)
+    locked = False
     try:
         with conn.cursor() as cur:
             cur.execute("select pg_try_advisory_lock(%s)", (ADVISORY_LOCK,))
-            if not cur.fetchone()[0]:
+            locked = cur.fetchone()[0]
+            if not locked:
                 raise ExchangeError("another push is running on this warehouse; try again later")
         conn.commit()
         yield conn
     finally:
-        conn.close()  # also releases the advisory lock
+        # Unlock before closing: the server ends a closed session's backend (and frees its
+        # locks) a moment after close() returns, and a push retried at once found it held.
+        if locked:
+            with contextlib.suppress(psycopg2.Error):
+                conn.rollback()
+                with conn.cursor() as cur:
+                    cur.execute("select pg_advisory_unlock(%s)", (ADVISORY_LOCK,))
+        conn.close()
 
 
 def push(
