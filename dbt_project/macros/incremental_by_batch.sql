@@ -59,7 +59,7 @@
     {#- The first built row at or after the batch in batch_id order: a range and an order the
         planner can only serve from the batch_id index. With "= batch_id limit 1" it expected
         a match within a few rows of a sequential scan, but the rows lie in batch order, and
-        each probe read the earlier batches (2 s a probe on 4M medical lines). -#}
+        each probe read the earlier batches (2 s a probe on 4M medical lines). #}
     left join lateral (
         select
             built_row.batch_id,
