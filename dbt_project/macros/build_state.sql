@@ -29,6 +29,20 @@
     {{ return(value) }}
 {%- endmacro %}
 
+{#- A checksum of the model's SQL and of the SQL of the nodes it reads: a model or a view it
+    reads that changes (a new release) is built again in full, not patched person by person
+    with rows of the old logic. A change to a macro alone is not seen: build with
+    --full-refresh then. -#}
+{% macro code_checksum() -%}
+    {%- if not execute -%}{{ return(none) }}{%- endif -%}
+    {%- set sums = [model.checksum.checksum] -%}
+    {%- for uid in model.depends_on.nodes -%}
+        {%- set node = graph.nodes.get(uid) -%}
+        {%- if node -%}{%- do sums.append(node.checksum.checksum) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(local_md5(sums | join(','))) }}
+{%- endmacro %}
+
 {#- The batches of ``batches`` (batch id -> check time) that ``old_batches`` lacks; none when a
     batch of old_batches is gone or was checked again since (then a build starts over). -#}
 {% macro batches_added(old_batches, batches) -%}
@@ -42,12 +56,12 @@
     keys that must not have changed) is built next, from the ``previous`` state:
     {'mode': 'full' | 'persons' | 'none', 'state', 'previous_as_of', 'new_batches'}.
     'persons': new batches, or a check date at most a month later; 'none': neither; 'full':
-    anything else (no previous build, a key of ``same`` changed, a batch gone or checked
-    again, an earlier check date or a jump of over a month). -#}
+    anything else (no previous build, its code or a key of ``same`` changed, a batch gone or
+    checked again, an earlier check date or a jump of over a month). -#}
 {% macro change_plan(previous, state, same) -%}
     {%- if previous is none -%}{{ return({'mode': 'full'}) }}{%- endif -%}
     {%- set plan = {'mode': 'full', 'state': state, 'previous_as_of': previous.get('as_of')} -%}
-    {%- for key in same -%}
+    {%- for key in ['code'] + same -%}
         {%- if previous.get(key) != state.get(key) -%}{{ return(plan) }}{%- endif -%}
     {%- endfor -%}
     {%- if previous.get('as_of') is none -%}{{ return(plan) }}{%- endif -%}

@@ -40,6 +40,7 @@
         {%- do batches.update({row[0]: row[1]}) -%}
     {%- endfor -%}
     {{ return({
+        'code': code_checksum(),
         'as_of': scalar_text(as_of_date()),
         'base_snapshot': base.columns[0].values()[0] if base.rows else none,
         'base_snapshot_date': (base.columns[1].values()[0] | string) if base.rows else none,

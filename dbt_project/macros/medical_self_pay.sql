@@ -31,6 +31,7 @@
         {%- do batches.update({row[0]: row[1]}) -%}
     {%- endfor -%}
     {{ return({
+        'code': code_checksum(),
         'lines_table': scalar_text(index_text(lines) ~ '::regclass::oid'),
         'batches': batches,
     }) }}
@@ -116,7 +117,8 @@
     {%- if previous is none -%}{{ return({'mode': 'full'}) }}{%- endif -%}
     {%- set state = medical_lines_state() -%}
     {%- set new_batches = batches_added(previous.get('batches', {}), state.batches) -%}
-    {%- if new_batches is none or previous.get('lines_table') != state.lines_table -%}
+    {%- if new_batches is none or previous.get('lines_table') != state.lines_table
+        or previous.get('code') != state.code -%}
         {{ return({'mode': 'full'}) }}
     {%- endif -%}
     {{ return({'mode': 'persons' if new_batches else 'none', 'new_batches': new_batches}) }}

@@ -62,6 +62,10 @@ def test_population_follows_the_change(warehouse_dsn, tmp_path):
     first = assert_equals_full_rebuild(warehouse_dsn, "2026-10-15", tmp_path / "f1")
     assert len(first) > 100
 
+    (state,) = query(
+        warehouse_dsn, "select value::jsonb from ops.watermark where source = %s", f"dbt:{MODEL}"
+    )[0]
+    assert state["as_of"] == "2026-10-15" and state["code"] and state["base_snapshot"]
     before = versions(warehouse_dsn)
     build(warehouse_dsn, "2026-10-15", tmp_path / "b2")
     assert versions(warehouse_dsn) == before, "an unchanged build wrote rows"
