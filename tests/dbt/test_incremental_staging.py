@@ -1,10 +1,11 @@
 """The big feeds' staging tables built incrementally by batch equal a full rebuild.
 
-Medical, renshe and hukou full snapshots are landed and checked for three months and the staging
-built; then the fourth month lands, a renshe ``_v2`` supersedes a month already built, and a
-medical month already built is checked again with one more row quarantined. The incremental
-build must leave the untouched months' rows where they were (same row versions), drop what was
-superseded or quarantined, add the new month, and give exactly what ``--full-refresh`` gives.
+Medical, renshe, hukou full snapshots and registry workbooks are landed and checked for three
+months and the staging built; then the fourth month lands, a renshe ``_v2`` supersedes a month
+already built, and a medical month already built is checked again with one more row
+quarantined. The incremental build must leave the untouched months' rows where they were (same
+row versions), drop what was superseded or quarantined, add the new month, and give exactly what
+``--full-refresh`` gives.
 """
 
 from __future__ import annotations
@@ -19,13 +20,20 @@ from tests.helpers import landing_config, one_county, query, recheck_with_one_mo
 
 pytestmark = pytest.mark.integration
 
-FEEDS = ("medical", "renshe", "hukou")
-TABLES = ("stg_medical__settlement_lines", "stg_renshe__insurance", "stg_hukou__snapshots")
+FEEDS = ("medical", "renshe", "hukou", "registry")
+TABLES = (
+    "stg_medical__settlement_lines",
+    "stg_renshe__insurance",
+    "stg_hukou__snapshots",
+    "stg_registry__households",
+    "stg_registry__members",
+)
 SELECT = ["run", "--select", *TABLES, "stg_medical__settlements"]
 LATE = (
     "medical/yibao_settle_202610.csv",
     "renshe/renshe_202610.csv",
     "hukou/hukou_full_202610.csv.gz",
+    "registry/520123/建档立卡_520123_202610.xlsx",
 )
 
 
@@ -89,6 +97,7 @@ def test_incremental_staging_equals_a_full_rebuild(warehouse_dsn, tmp_path):
     files = {t: set(source_files(warehouse_dsn, t)) for t in TABLES}
     assert "medical/yibao_settle_202610.csv" in files[TABLES[0]]
     assert "hukou/hukou_full_202610.csv.gz" in files[TABLES[2]]
+    assert "registry/520123/建档立卡_520123_202610.xlsx" in files[TABLES[4]]
     assert "renshe/renshe_202609_v2.csv" in files[TABLES[1]]
     assert "renshe/renshe_202609.csv" not in files[TABLES[1]]
     assert not query(

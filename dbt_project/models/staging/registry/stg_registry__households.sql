@@ -1,9 +1,13 @@
 -- 建档立卡 户信息: one row per household row of every landed registry snapshot (all periods;
 -- int_registry__current_households picks the current one per county).
+-- A table built incrementally by batch (macros/incremental_by_batch.sql): its data tests and
+-- readers read typed rows instead of typing every month of every county again, and a run types
+-- new workbooks only.
+{{ incremental_by_batch('registry', 'registry__household') }}
 with
 
 source as (
-    {{ landed_rows('registry', 'registry__household') }}
+    {{ landed_rows('registry', 'registry__household', by_batch=true) }}
 ),
 
 renamed as (
@@ -40,7 +44,8 @@ renamed as (
         _delivery_period as registry_period,
         _delivery_scope as registry_county_code,
         _delivery_version as delivery_version,
-        _delivered_at as delivered_at
+        _delivered_at as delivered_at,
+        _checked_at as batch_checked_at
     from source
 ),
 

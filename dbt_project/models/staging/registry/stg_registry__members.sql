@@ -1,10 +1,14 @@
 -- 建档立卡 成员信息: one row per member row of every landed registry snapshot.
 -- Registry rows are the system of record: a member whose ID number fails the GB 11643 check is
 -- kept here (id_number_valid = false) and reported by V10, not quarantined.
+-- A table built incrementally by batch (macros/incremental_by_batch.sql): its data tests and
+-- readers read typed rows instead of typing every month of every county again, and a run types
+-- new workbooks only.
+{{ incremental_by_batch('registry', 'registry__member') }}
 with
 
 source as (
-    {{ landed_rows('registry', 'registry__member') }}
+    {{ landed_rows('registry', 'registry__member', by_batch=true) }}
 ),
 
 renamed as (
@@ -31,7 +35,8 @@ renamed as (
         _delivery_period as registry_period,
         _delivery_scope as registry_county_code,
         _delivery_version as delivery_version,
-        _delivered_at as delivered_at
+        _delivered_at as delivered_at,
+        _checked_at as batch_checked_at
     from source
 ),
 
@@ -61,7 +66,8 @@ final as (
         registry_period,
         registry_county_code,
         delivery_version,
-        delivered_at
+        delivered_at,
+        batch_checked_at
     from renamed
 )
 
