@@ -23,7 +23,8 @@ import pytest
 
 from fupin import ids, warehouse
 from fupin.catalog import load_catalog
-from tests.landing.conftest import deliver, land, query
+from tests.helpers import query
+from tests.landing.conftest import deliver, land
 
 pytestmark = pytest.mark.integration
 ROWS = 150_000
@@ -77,11 +78,6 @@ as $$ begin perform pg_sleep(3600); return null; end $$;
 """
 
 
-def execute(dsn: str, statement: str) -> None:
-    with warehouse.connect(dsn) as conn, conn.cursor() as cur:
-        cur.execute(statement)
-
-
 def held(dsn: str) -> bool:
     return query(
         dsn,
@@ -92,7 +88,7 @@ def held(dsn: str) -> bool:
 
 def kill_when_held(dsn: str, root, name: str, trigger: str, at_point) -> None:
     """Land in a subprocess; SIGKILL it where ``trigger`` holds it, once ``at_point(dsn)``."""
-    execute(dsn, PAUSE + trigger)
+    query(dsn, PAUSE + trigger)
     env = {**os.environ, "PYTHONPATH": os.getcwd()}
     process = subprocess.Popen([sys.executable, "-c", LAND, dsn, str(root)], env=env)
     try:
@@ -112,7 +108,7 @@ def kill_when_held(dsn: str, root, name: str, trigger: str, at_point) -> None:
         "select pg_terminate_backend(pid, 60000) from pg_stat_activity"
         " where datname = current_database() and pid <> pg_backend_pid()",
     )
-    execute(dsn, "drop function public.pause_landing() cascade")
+    query(dsn, "drop function public.pause_landing() cascade")
 
 
 def at_row(row: int) -> str:
