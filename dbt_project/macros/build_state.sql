@@ -29,6 +29,23 @@
     {{ return(value) }}
 {%- endmacro %}
 
+{#- The landed batches of ``feed``: batch id -> its check time (text), from the ledger. These are
+    the batches staging reads (landed_rows). -#}
+{% macro landed_batches(feed) -%}
+    {%- set batches = {} -%}
+    {%- if not execute -%}{{ return(batches) }}{%- endif -%}
+    {%- set landed -%}
+        select batch_id, checked_at::text
+        from {{ source('ops', 'delivery') }}
+        where feed = {{ index_text(feed) }} and status = 'landed'
+        order by batch_id
+    {%- endset -%}
+    {%- for row in run_query(landed).rows -%}
+        {%- do batches.update({row[0]: row[1]}) -%}
+    {%- endfor -%}
+    {{ return(batches) }}
+{%- endmacro %}
+
 {#- A checksum of the model's SQL and of the SQL of the nodes it reads: a model or a view it
     reads that changes (a new release) is built again in full, not patched person by person
     with rows of the old logic. A change to a macro alone is not seen: build with
@@ -52,8 +69,9 @@
     {{ return(batches.keys() | reject('in', old_batches) | list) }}
 {%- endmacro %}
 
-{#- How a model built as of a check date from batches (state: as_of, batches, and ``same``, the
-    keys that must not have changed) is built next, from the ``previous`` state:
+{#- How a model built from batches, and as of a check date when its state has one (state:
+    code, batches, as_of, and ``same``, the keys that must not have changed), is built next,
+    from the ``previous`` state:
     {'mode': 'full' | 'persons' | 'none', 'state', 'previous_as_of', 'new_batches'}.
     'persons': new batches, or a check date at most a month later; 'none': neither; 'full':
     anything else (no previous build, its code or a key of ``same`` changed, a batch gone or
@@ -64,9 +82,12 @@
     {%- for key in ['code'] + same -%}
         {%- if previous.get(key) != state.get(key) -%}{{ return(plan) }}{%- endif -%}
     {%- endfor -%}
-    {%- if previous.get('as_of') is none -%}{{ return(plan) }}{%- endif -%}
-    {%- set days = (modules.datetime.date.fromisoformat(state.as_of)
-        - modules.datetime.date.fromisoformat(previous.as_of)).days -%}
+    {%- set days = 0 -%}
+    {%- if 'as_of' in state -%}
+        {%- if previous.get('as_of') is none -%}{{ return(plan) }}{%- endif -%}
+        {%- set days = (modules.datetime.date.fromisoformat(state.as_of)
+            - modules.datetime.date.fromisoformat(previous.as_of)).days -%}
+    {%- endif -%}
     {%- set new_batches = batches_added(previous.get('batches', {}), state.batches) -%}
     {%- if days < 0 or days > 31 or new_batches is none -%}{{ return(plan) }}{%- endif -%}
     {%- do plan.update({
@@ -89,7 +110,7 @@
         {{ caller() }};
         analyze {{ persons_table }};
         delete from {{ this }}
-        where id_number in (select {{ persons_table }}.id_number from {{ persons_table }})
+        where {{ in_change_scope(plan, 'id_number', persons_table) }}
     {%- endif -%}
 {%- endmacro %}
 

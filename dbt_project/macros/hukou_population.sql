@@ -29,23 +29,13 @@
 {% macro population_state() -%}
     {%- if not execute -%}{{ return({}) }}{%- endif -%}
     {%- set base = run_query(hukou_base_snapshot(source('ops', 'delivery'))) -%}
-    {%- set batches = {} -%}
-    {%- set landed -%}
-        select batch_id, checked_at::text
-        from {{ source('ops', 'delivery') }}
-        where feed = 'hukou' and status = 'landed'
-        order by batch_id
-    {%- endset -%}
-    {%- for row in run_query(landed).rows -%}
-        {%- do batches.update({row[0]: row[1]}) -%}
-    {%- endfor -%}
     {{ return({
         'code': code_checksum(),
         'as_of': scalar_text(as_of_date()),
         'base_snapshot': base.columns[0].values()[0] if base.rows else none,
         'base_snapshot_date': (base.columns[1].values()[0] | string) if base.rows else none,
         'snapshots_table': scalar_text(index_text(ref('stg_hukou__snapshots')) ~ '::regclass::oid'),
-        'batches': batches,
+        'batches': landed_batches('hukou'),
     }) }}
 {%- endmacro %}
 

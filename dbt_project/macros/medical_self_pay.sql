@@ -1,7 +1,7 @@
 {#- int_medical__person_self_pay rebuilds only the persons a change names (docs/decisions.md,
     "Rules over the people a change names"). What it was built from (macros/build_state.sql):
     the check date, M02's window, the medical lines table (a full refresh makes a new one) and
-    every batch in it with its check time. On the next build:
+    every landed medical batch with its check time. On the next build:
     - nothing changed: nothing is read or written;
     - new batches, or a later check date (at most a month on): the persons of the new batches'
       lines, of the lines that enter the window (settled after the previous check date) or
@@ -11,29 +11,15 @@
     - anything else (a batch gone or checked again, another window, an earlier check date, a
       jump of over a month, a new lines table): every person is computed again. -#}
 
-{#- The medical lines a build reads: the lines table (a full refresh makes a new one) and every
-    batch in it with its check time. -#}
+{#- The medical lines a build reads: the lines table (a full refresh makes a new one) and the
+    landed medical batches with their check times (the lines table holds exactly these). -#}
 {% macro medical_lines_state() -%}
-    {%- set lines = ref('stg_medical__settlement_lines') -%}
     {%- if not execute -%}{{ return({}) }}{%- endif -%}
-    {%- set batches_query -%}
-        select
-            delivery.batch_id,
-            delivery.checked_at::text
-        from {{ source('ops', 'delivery') }} as delivery
-        where
-            delivery.feed = 'medical'
-            and exists (select 1 from {{ lines }} as line where line.batch_id = delivery.batch_id)
-        order by delivery.batch_id
-    {%- endset -%}
-    {%- set batches = {} -%}
-    {%- for row in run_query(batches_query).rows -%}
-        {%- do batches.update({row[0]: row[1]}) -%}
-    {%- endfor -%}
     {{ return({
         'code': code_checksum(),
-        'lines_table': scalar_text(index_text(lines) ~ '::regclass::oid'),
-        'batches': batches,
+        'lines_table': scalar_text(
+            index_text(ref('stg_medical__settlement_lines')) ~ '::regclass::oid'),
+        'batches': landed_batches('medical'),
     }) }}
 {%- endmacro %}
 
@@ -110,18 +96,12 @@
     where persons.id_number is not null
 {%- endmacro %}
 
-{#- int_medical__people: {'mode': 'full' | 'persons' | 'none', 'new_batches'}; 'persons': the
-    persons of new batches, appended when not yet known. -#}
+{#- How the next int_medical__people build goes (change_plan, with no check date): 'persons'
+    appends the persons of new batches that are not yet known. -#}
 {% macro medical_people_plan() -%}
     {%- set previous = previous_build_state() -%}
     {%- if previous is none -%}{{ return({'mode': 'full'}) }}{%- endif -%}
-    {%- set state = medical_lines_state() -%}
-    {%- set new_batches = batches_added(previous.get('batches', {}), state.batches) -%}
-    {%- if new_batches is none or previous.get('lines_table') != state.lines_table
-        or previous.get('code') != state.code -%}
-        {{ return({'mode': 'full'}) }}
-    {%- endif -%}
-    {{ return({'mode': 'persons' if new_batches else 'none', 'new_batches': new_batches}) }}
+    {{ return(change_plan(previous, medical_lines_state(), ['lines_table'])) }}
 {%- endmacro %}
 
 {#- Pre-hook of int_medical__people: empty the table for a full build. -#}

@@ -33,7 +33,6 @@ base_snapshot as (
     {{ hukou_base_snapshot('deliveries') }}
 ),
 
-
 snapshot_records as (
     select
         snapshots.id_number,

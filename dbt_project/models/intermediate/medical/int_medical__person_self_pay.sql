@@ -27,7 +27,7 @@ scope as (
     where settlements.settlement_id in (
         select line.settlement_id
         from {{ ref('stg_medical__settlement_lines') }} as line
-        where line.id_number in (select self_pay_persons.id_number from self_pay_persons)
+        where {{ in_change_scope(plan, 'line.id_number', 'self_pay_persons') }}
     )
     {%- elif plan.mode == 'none' %}
     where false
@@ -69,9 +69,7 @@ final as (
         sum(in_window.self_pay) as self_pay_12m,
         count(distinct in_window.settlement_id) as settlement_lines
     from in_window
-    {%- if plan.mode == 'persons' %}
-    where in_window.id_number in (select self_pay_persons.id_number from self_pay_persons)
-    {%- endif %}
+    where {{ in_change_scope(plan, 'in_window.id_number', 'self_pay_persons') }}
     group by in_window.id_number
 )
 
