@@ -115,13 +115,15 @@
 {%- endmacro %}
 
 {#- The config of a table keyed by id_number built by change_plan: ``prepare`` renders its
-    pre-hook (make_room), ``state`` the state it saves (both macro names). -#}
-{% macro incremental_by_change(prepare, state) -%}
+    pre-hook (make_room), ``state`` the state it saves (both macro names); ``indexes`` besides
+    id_number's. A model whose readers follow its changes gives each row ``built_at`` (now():
+    its build's transaction time) with an index on it. -#}
+{% macro incremental_by_change(prepare, state, indexes=[]) -%}
     {{ config(
         materialized='incremental',
         incremental_strategy='append',
         on_schema_change='fail',
-        indexes=[{'columns': ['id_number'], 'unique': true}],
+        indexes=[{'columns': ['id_number'], 'unique': true}] + indexes,
         pre_hook='{{ ' ~ prepare ~ '() }}',
         post_hook=['{{ save_build_state(' ~ state ~ '()) }}', '{{ analyze_if_written() }}'],
     ) }}
@@ -134,5 +136,21 @@
         {{ column }} in (select {{ persons_table }}.id_number from {{ persons_table }})
     {%- else -%}
         {{ plan.mode == 'full' }}
+    {%- endif -%}
+{%- endmacro %}
+
+{#- The latest built_at of ``relation`` (text; none when empty or not executing): a reader
+    that keeps it finds, with built_since, the persons computed again after its build. -#}
+{% macro latest_built_at(relation) -%}
+    {{ return(scalar_text('select max(built_at) from ' ~ relation)) }}
+{%- endmacro %}
+
+{#- A predicate on ``alias``.built_at: written after ``mark`` (a latest_built_at; all rows
+    when none). -#}
+{% macro built_since(alias, mark) -%}
+    {%- if mark is none -%}
+        true
+    {%- else -%}
+        {{ alias }}.built_at > timestamptz {{ index_text(mark) }}
     {%- endif -%}
 {%- endmacro %}

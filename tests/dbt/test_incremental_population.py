@@ -10,12 +10,11 @@ base snapshot: everyone computed again).
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
+from tests.dbt.incremental import contents, move, versions
 from tests.helpers import MODELS_ONLY, landing_config, one_county, query
 
 pytestmark = pytest.mark.integration
@@ -23,30 +22,15 @@ pytestmark = pytest.mark.integration
 MODEL = "int_hukou__population"
 
 
-def contents(dsn: str) -> list[tuple]:
-    return query(dsn, f"select * from intermediate.{MODEL} order by id_number")  # noqa: S608
-
-
-def versions(dsn: str) -> dict[str, str]:
-    return dict(query(dsn, f"select id_number, xmin::text from intermediate.{MODEL}"))  # noqa: S608
-
-
 def build(dsn: str, as_of: str, work, *extra: str) -> None:
     run_dbt(dsn, [*MODELS_ONLY, f"+{MODEL}", *extra], {"as_of": as_of}, work_dir=work)
 
 
 def assert_equals_full_rebuild(dsn: str, as_of: str, work) -> list[tuple]:
-    incremental = contents(dsn)
+    incremental = contents(dsn, MODEL)
     build(dsn, as_of, work, "--full-refresh")
-    assert contents(dsn) == incremental, as_of
+    assert contents(dsn, MODEL) == incremental, as_of
     return incremental
-
-
-def move(names, source, target) -> None:
-    for name in names:
-        for suffix in ("", ".ok"):
-            if (source / (name + suffix)).exists():
-                shutil.move(source / (name + suffix), target / (name + suffix))
 
 
 def test_population_follows_the_change(warehouse_dsn, tmp_path):
@@ -66,14 +50,14 @@ def test_population_follows_the_change(warehouse_dsn, tmp_path):
         warehouse_dsn, "select value::jsonb from ops.watermark where source = %s", f"dbt:{MODEL}"
     )[0]
     assert state["as_of"] == "2026-10-15" and state["code"] and state["base_snapshot"]
-    before = versions(warehouse_dsn)
+    before = versions(warehouse_dsn, MODEL)
     build(warehouse_dsn, "2026-10-15", tmp_path / "b2")
-    assert versions(warehouse_dsn) == before, "an unchanged build wrote rows"
+    assert versions(warehouse_dsn, MODEL) == before, "an unchanged build wrote rows"
 
     move([f"hukou_delta_202610{d:02d}.csv" for d in range(16, 21)], aside, hukou)
     land_feed(config, "hukou")
     build(warehouse_dsn, "2026-10-20", tmp_path / "b3")
-    after = versions(warehouse_dsn)
+    after = versions(warehouse_dsn, MODEL)
     kept = [p for p in before if before[p] == after.get(p)]
     assert kept and len(kept) < len(before), "five deltas on: only their persons recomputed"
     assert_equals_full_rebuild(warehouse_dsn, "2026-10-20", tmp_path / "f3")

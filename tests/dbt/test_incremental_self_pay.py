@@ -10,17 +10,15 @@ and a month already built checked again (everything recomputed).
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
+from tests.dbt.incremental import contents, move, versions
 from tests.helpers import (
     MODELS_ONLY,
     landing_config,
     one_county,
-    query,
     recheck_with_one_more_quarantined,
 )
 
@@ -32,25 +30,16 @@ LATE = "medical/yibao_settle_202610.csv"
 WINDOW = {"monitoring_parameter_overrides": {"m02_window_months": 2}}
 
 
-def contents(dsn: str, model: str = MODEL) -> list[tuple]:
-    return query(dsn, f"select * from intermediate.{model} order by id_number")  # noqa: S608
-
-
-def versions(dsn: str) -> dict[str, str]:
-    rows = query(dsn, f"select id_number, xmin::text from intermediate.{MODEL}")  # noqa: S608
-    return dict(rows)
-
-
 def build(dsn: str, as_of: str, work, *extra: str) -> None:
     run_dbt(dsn, [*MODELS_ONLY, f"+{MODEL}", f"+{PEOPLE}", *extra], {**WINDOW, "as_of": as_of},
             work_dir=work)  # fmt: skip
 
 
 def assert_equals_full_rebuild(dsn: str, as_of: str, work) -> list[tuple]:
-    incremental, people = contents(dsn), contents(dsn, PEOPLE)
+    incremental, people = contents(dsn, MODEL), contents(dsn, PEOPLE)
     run_dbt(dsn, ["run", "--select", MODEL, PEOPLE, "--full-refresh"],
             {**WINDOW, "as_of": as_of}, work_dir=work)  # fmt: skip
-    assert contents(dsn) == incremental, as_of
+    assert contents(dsn, MODEL) == incremental, as_of
     assert contents(dsn, PEOPLE) == people, as_of
     return incremental
 
@@ -60,27 +49,25 @@ def test_person_self_pay_follows_the_change(warehouse_dsn, tmp_path):
     root = result.landing_root
     aside = tmp_path / "aside"
     aside.mkdir()
-    for suffix in ("", ".ok"):
-        shutil.move(root / (LATE + suffix), aside / ("late" + suffix))
+    move([LATE], root, aside)
     config = landing_config(warehouse_dsn, root)
     land_feed(config, "medical")
     build(warehouse_dsn, "2026-09-30", tmp_path / "b1")
     first = assert_equals_full_rebuild(warehouse_dsn, "2026-09-30", tmp_path / "f1")
     assert len(first) > 20
 
-    before = versions(warehouse_dsn)
+    before = versions(warehouse_dsn, MODEL)
     build(warehouse_dsn, "2026-09-30", tmp_path / "b2")
-    assert versions(warehouse_dsn) == before, "an unchanged build wrote rows"
+    assert versions(warehouse_dsn, MODEL) == before, "an unchanged build wrote rows"
 
     build(warehouse_dsn, "2026-10-15", tmp_path / "b3")
-    after = versions(warehouse_dsn)
+    after = versions(warehouse_dsn, MODEL)
     kept = [p for p in after if before.get(p) == after[p]]
     assert kept and len(kept) < len(after), "half a month on: only some persons recomputed"
     moved = assert_equals_full_rebuild(warehouse_dsn, "2026-10-15", tmp_path / "f3")
     assert moved != first
 
-    for suffix in ("", ".ok"):
-        shutil.move(aside / ("late" + suffix), root / (LATE + suffix))
+    move([LATE], aside, root)
     land_feed(config, "medical")
     build(warehouse_dsn, "2026-10-31", tmp_path / "b4")
     october = assert_equals_full_rebuild(warehouse_dsn, "2026-10-31", tmp_path / "f4")

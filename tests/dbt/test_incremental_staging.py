@@ -10,12 +10,11 @@ row versions), drop what was superseded or quarantined, add the new month, and g
 
 from __future__ import annotations
 
-import shutil
-
 import pytest
 
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
+from tests.dbt.incremental import move
 from tests.helpers import landing_config, one_county, query, recheck_with_one_more_quarantined
 
 pytestmark = pytest.mark.integration
@@ -54,18 +53,6 @@ def row_versions(dsn: str, table: str, source_file: str) -> list[tuple]:
     )
 
 
-def hold_back(root, names, aside):
-    for name in names:
-        for suffix in ("", ".ok"):
-            shutil.move(root / (name + suffix), aside / (name.replace("/", "_") + suffix))
-
-
-def bring_back(root, names, aside):
-    for name in names:
-        for suffix in ("", ".ok"):
-            shutil.move(aside / (name.replace("/", "_") + suffix), root / (name + suffix))
-
-
 def write_renshe_v2(root) -> None:
     lines = (root / "renshe/renshe_202609.csv").read_text(encoding="utf-8").splitlines()
     (root / "renshe/renshe_202609_v2.csv").write_text("\n".join(lines[:-1]) + "\n", "utf-8")
@@ -79,14 +66,14 @@ def test_incremental_staging_equals_a_full_rebuild(warehouse_dsn, tmp_path):
     config = landing_config(warehouse_dsn, root)
     dbt_vars = {"as_of": result.as_of.isoformat()}
 
-    hold_back(root, LATE, aside)
+    move(LATE, root, aside)
     for feed in FEEDS:
         land_feed(config, feed)
     run_dbt(warehouse_dsn, SELECT, dbt_vars, work_dir=tmp_path / "dbt1")
     untouched = row_versions(warehouse_dsn, TABLES[0], "medical/yibao_settle_202607.csv")
     assert untouched
 
-    bring_back(root, LATE, aside)
+    move(LATE, aside, root)
     write_renshe_v2(root)
     for feed in FEEDS:
         land_feed(config, feed)

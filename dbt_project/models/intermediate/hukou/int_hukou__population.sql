@@ -11,7 +11,9 @@
 -- Incremental by the persons a change names (macros/hukou_population.sql): a daily delta and
 -- a check date one day on recompute the persons of the delta, not the whole population.
 {%- set plan = population_plan() %}
-{{ incremental_by_change('population_prepare', 'population_state') }}
+{{ incremental_by_change(
+    'population_prepare', 'population_state', indexes=[{'columns': ['built_at']}]
+) }}
 {#- latest applied record first -#}
 {%- set latest_first = 'apply_phase desc, coalesce(change_date, file_date) desc, file_date desc,'
     ~ ' batch_id desc, source_row desc' %}
@@ -185,7 +187,8 @@ final as (
         last_raw_table,
         batch_id,
         source_file,
-        source_row
+        source_row,
+        now() as built_at
     from applied
 )
 

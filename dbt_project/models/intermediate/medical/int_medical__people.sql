@@ -3,7 +3,9 @@
 -- (macros/medical_self_pay.sql): a build adds the persons of new batches only, and builds
 -- everything again when a batch is gone or checked again.
 {%- set plan = medical_people_plan() %}
-{{ incremental_by_change('medical_people_prepare', 'medical_lines_state') }}
+{{ incremental_by_change(
+    'medical_people_prepare', 'medical_lines_state', indexes=[{'columns': ['built_at']}]
+) }}
 with
 
 lines as (
@@ -11,7 +13,9 @@ lines as (
 ),
 
 final as (
-    select distinct lines.id_number
+    select distinct
+        lines.id_number,
+        now() as built_at
     from lines
     where
         lines.id_number_valid

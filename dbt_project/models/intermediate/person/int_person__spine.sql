@@ -2,23 +2,14 @@
 -- date (macro person_feed_sources), with the hukou population as the reference for who the
 -- person is (name, birth date, 户号, village, alive or dead) and the feeds and registry
 -- households the person appears in. Rules and services join people through it.
+-- Incremental by the persons whose row may have changed (macros/person_spine.sql): a daily
+-- hukou delta recomputes the persons it names, not the whole spine.
+{%- set plan = spine_plan() %}
+{{ incremental_by_change('spine_prepare', 'spine_state') }}
 with
 
 feed_people as (
-    {%- for feed, model_name, id_column, valid_column in person_feed_sources() %}
-    select distinct
-        '{{ feed }}' as feed,
-        {{ id_column }} as id_number
-    from {{ ref(model_name) }}
-    where
-        {{ id_column }} is not null
-        {%- if valid_column %}
-        and {{ valid_column }}
-        {%- endif %}
-    {%- if not loop.last %}
-    union all
-    {%- endif %}
-    {%- endfor %}
+    {{- spine_feed_people(person_feed_sources(), plan) }}
 ),
 
 people as (
@@ -31,6 +22,7 @@ people as (
 
 population as (
     select * from {{ ref('int_hukou__population') }}
+    where {{ in_change_scope(plan, 'id_number', 'spine_persons') }}
 ),
 
 memberships as (
@@ -38,7 +30,7 @@ memberships as (
         id_number,
         array_agg(distinct household_id order by household_id) as registry_household_ids
     from {{ ref('int_registry__current_members') }}
-    where id_number_valid
+    where id_number_valid and {{ in_change_scope(plan, 'id_number', 'spine_persons') }}
     group by id_number
 ),
 
@@ -62,8 +54,7 @@ final as (
             as is_dead,
         coalesce(memberships.registry_household_ids, '{}') as registry_household_ids,
         coalesce(cardinality(memberships.registry_household_ids), 0) as registry_household_count,
-        people.feeds,
-        {{ as_of_date() }} as as_of
+        people.feeds
     from people
     left join population
         on people.id_number = population.id_number
