@@ -97,9 +97,16 @@
     {{ return(run_query(states).columns[0].values() | list) }}
 {%- endmacro %}
 
-{#- Pre-hook: delete the rows of batches no longer landed or checked since they were built. -#}
+{#- Pre-hook: record the batches this run builds (tests_follow_batches), then delete the rows
+    of batches no longer landed or checked since they were built. -#}
 {% macro delete_stale_batches(source_name, raw_table) -%}
     {%- if is_incremental() -%}
+        {%- set to_build -%}
+            select coalesce(json_agg(batch_id order by batch_id), '[]')
+            from ({{ batch_build_states(source_name, raw_table) }}) as states
+            where is_landed and not is_up_to_date
+        {%- endset -%}
+        {{ record_batches_built(to_build) }};
         {#- = any(array(...)): an index probe per stale batch whatever the planner guesses of
             their number (an in (...) may become a hash join over the whole table) -#}
         delete from {{ this }}
@@ -109,7 +116,7 @@
             where is_built and not (is_landed and is_up_to_date)
         ))
     {%- else -%}
-        select 1
+        {{ record_batches_built('null') }}
     {%- endif -%}
 {%- endmacro %}
 

@@ -10,6 +10,8 @@ row versions), drop what was superseded or quarantined, add the new month, and g
 
 from __future__ import annotations
 
+import re
+
 import pytest
 
 from fupin.dbt_runner import run_dbt
@@ -27,7 +29,16 @@ TABLES = (
     "stg_registry__households",
     "stg_registry__members",
 )
-SELECT = ["run", "--select", *TABLES, "stg_medical__settlements"]
+SELECT = [
+    "build",
+    "--exclude-resource-type",
+    "unit_test",
+    "--indirect-selection",
+    "cautious",
+    "--select",
+    *TABLES,
+    "stg_medical__settlements",
+]
 LATE = (
     "medical/yibao_settle_202610.csv",
     "renshe/renshe_202610.csv",
@@ -51,6 +62,30 @@ def row_versions(dsn: str, table: str, source_file: str) -> list[tuple]:
         " order by source_row",
         source_file,
     )
+
+
+def compiled_test_scopes(work, model: str) -> set[str]:
+    """The batch filters of the compiled data tests on ``model`` in a run's target."""
+    scopes = set()
+    for path in (work / "target" / "run").rglob("*.sql"):
+        sql = path.read_text(encoding="utf-8")
+        if f'"staging"."{model}"' in sql and "dbt_internal_test" in sql:
+            found = re.search(r"batch_id = any\((array\[[^]]*\])", sql)
+            scopes.add(found.group(1) if found else "all rows")
+    return scopes
+
+
+def assert_tests_follow_batches(dsn: str, work) -> None:
+    """The incremental run's tests of a table built by batch read the batches it built."""
+    (medical_new,) = query(
+        dsn,
+        "select batch_id from ops.delivery"
+        " where source_file = 'medical/yibao_settle_202610.csv' and status = 'landed'",
+    )[0]
+    (scope,) = compiled_test_scopes(work, "stg_medical__settlement_lines")
+    assert medical_new in scope and "202607" not in scope, scope
+    assert compiled_test_scopes(work, "stg_medical__settlements") == {scope}
+    assert compiled_test_scopes(work, "stg_hukou__snapshots") != {"all rows"}
 
 
 def write_renshe_v2(root) -> None:
@@ -86,6 +121,7 @@ def test_incremental_staging_equals_a_full_rebuild(warehouse_dsn, tmp_path):
     assert "hukou/hukou_full_202610.csv.gz" in files[TABLES[2]]
     assert "registry/520123/建档立卡_520123_202610.xlsx" in files[TABLES[4]]
     assert "renshe/renshe_202609_v2.csv" in files[TABLES[1]]
+    assert_tests_follow_batches(warehouse_dsn, tmp_path / "dbt2")
     assert "renshe/renshe_202609.csv" not in files[TABLES[1]]
     assert not query(
         warehouse_dsn,

@@ -1,0 +1,56 @@
+{#- The data tests of a staging table built by batch check the rows of the batches its build
+    wrote in the same dbt invocation (docs/decisions.md, "Tests follow the batches"): a daily
+    hukou delta does not re-test months of medical lines. Everywhere else, and whenever the
+    table was built in full or in another invocation (a dbt test of its own), a test reads the
+    whole table. A view that passes the rows of such a table through one to one names it in
+    its meta: tests_follow_batches_of. -#}
+
+{#- Pre-hook part of a table built by batch: keep, for this invocation, the batches the build
+    writes (``batches``: a SQL query of their JSON array, or 'null' for all of them). -#}
+{% macro record_batches_built(batches) -%}
+    insert into {{ source('ops', 'watermark') }} (source, value)
+    select
+        {{ index_text('dbt-batches:' ~ this.identifier) }},
+        json_build_object('invocation', {{ index_text(invocation_id) }}, 'batches', ({{ batches }}))::text
+    on conflict (source) do update set value = excluded.value, updated_at = now()
+{%- endmacro %}
+
+{#- The batches the model behind ``relation`` (or the table its meta names) was built from in
+    this invocation; none for all rows. -#}
+{% macro batches_built_this_run(relation) -%}
+    {%- if not execute or relation is none or relation.identifier is none -%}
+        {{ return(none) }}
+    {%- endif -%}
+    {%- set batch_table = namespace(name=relation.identifier) -%}
+    {%- for node in graph.nodes.values() if node.resource_type == 'model'
+            and node.alias == relation.identifier and node.schema == relation.schema -%}
+        {%- set batch_table.name = node.config.meta.get('tests_follow_batches_of', batch_table.name) -%}
+    {%- endfor -%}
+    {%- set name = batch_table.name -%}
+    {%- set found = run_query(
+        "select value from " ~ source('ops', 'watermark')
+        ~ " where source = " ~ index_text('dbt-batches:' ~ name)
+    ) -%}
+    {%- if found.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
+    {%- set built = fromjson(found.columns[0].values()[0]) -%}
+    {%- if built.invocation != invocation_id -%}{{ return(none) }}{%- endif -%}
+    {{ return(built.batches) }}
+{%- endmacro %}
+
+{#- dbt's test subquery (where config), narrowed to batches_built_this_run. -#}
+{% macro default__get_where_subquery(relation) -%}
+    {%- set where = config.get('where', '') -%}
+    {%- set batches = batches_built_this_run(relation) -%}
+    {%- if batches is not none -%}
+        {%- set scope = 'batch_id = any(' ~ text_array(batches) ~ ')' -%}
+        {%- set where = '(' ~ where ~ ') and ' ~ scope if where else scope -%}
+    {%- endif -%}
+    {%- if where -%}
+        {%- set filtered -%}
+            (select * from {{ relation }} where {{ where }}) dbt_subquery
+        {%- endset -%}
+        {%- do return(filtered) -%}
+    {%- else -%}
+        {%- do return(relation) -%}
+    {%- endif -%}
+{%- endmacro %}
