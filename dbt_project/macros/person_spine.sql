@@ -49,8 +49,9 @@
 {#- How the next build goes: {'mode': 'full' | 'persons', 'state', 'previous'}. -#}
 {% macro spine_plan() -%}
     {%- set previous = previous_build_state() -%}
+    {%- if previous is none -%}{{ return({'mode': 'full'}) }}{%- endif -%}
     {%- set state = spine_state() -%}
-    {%- if previous is none or previous.get('code') != state.get('code') -%}
+    {%- if previous.get('code') != state.get('code') -%}
         {{ return({'mode': 'full', 'state': state}) }}
     {%- endif -%}
     {{ return({'mode': 'persons', 'state': state, 'previous': previous}) }}
