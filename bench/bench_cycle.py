@@ -29,6 +29,7 @@ import datetime as dt
 import json
 import multiprocessing.forkserver
 import os
+import shutil
 import sys
 import tempfile
 import time
@@ -99,6 +100,9 @@ def _run(plan: list[tuple[str, object, tuple]], label: str) -> dict[str, tuple[f
     for name, target, args in plan:
         seconds, peak, note = stages.measure(target, *args)
         figures[name] = (seconds, peak)
+        if target is stages.dbt:  # keep each stage's node timings beside the run
+            results = Path(args[1]) / "target" / "run_results.json"
+            shutil.copyfile(results, Path(args[1]) / f"{name.replace(' ', '_')}.json")
         print(f"  [{label}] {name:<22} {seconds:8.1f} s {peak:7.0f} MB  {note}", flush=True)
     return figures
 
