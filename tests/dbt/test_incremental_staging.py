@@ -21,13 +21,14 @@ from tests.helpers import landing_config, one_county, query, recheck_with_one_mo
 
 pytestmark = pytest.mark.integration
 
-FEEDS = ("medical", "renshe", "hukou", "registry")
+FEEDS = ("medical", "renshe", "hukou", "registry", "disability")
 TABLES = (
     "stg_medical__settlement_lines",
     "stg_renshe__insurance",
     "stg_hukou__snapshots",
     "stg_registry__households",
     "stg_registry__members",
+    "stg_disability__certificates",
 )
 SELECT = [
     "build",
@@ -38,12 +39,14 @@ SELECT = [
     "--select",
     *TABLES,
     "stg_medical__settlements",
+    "stg_disability__current_certificates",
 ]
 LATE = (
     "medical/yibao_settle_202610.csv",
     "renshe/renshe_202610.csv",
     "hukou/hukou_full_202610.csv.gz",
     "registry/520123/建档立卡_520123_202610.xlsx",
+    "disability/canlian_202610.csv",
 )
 
 
@@ -86,6 +89,9 @@ def assert_tests_follow_batches(dsn: str, work) -> None:
     assert medical_new in scope and "202607" not in scope, scope
     assert compiled_test_scopes(work, "stg_medical__settlements") == {scope}
     assert compiled_test_scopes(work, "stg_hukou__snapshots") != {"all rows"}
+    (disability,) = compiled_test_scopes(work, "stg_disability__certificates")
+    assert "202610" in disability and "202609" not in disability, disability
+    assert compiled_test_scopes(work, "stg_disability__current_certificates") == {disability}
 
 
 def write_renshe_v2(root) -> None:

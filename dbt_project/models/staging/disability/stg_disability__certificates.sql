@@ -2,10 +2,13 @@
 -- excluded). The 20-character number is the holder's 18-character ID number + 1-digit 类别 +
 -- 1-digit 等级; both are parsed from it and cross-checked with the 残疾类别 / 残疾等级 columns
 -- (the quality suite quarantines a disagreement; matches_certificate shows it here too).
+-- A table built incrementally by batch (macros/incremental_by_batch.sql): its data tests and
+-- readers no longer type every month again on each build, and its tests read new months only.
+{{ incremental_by_batch('disability', 'disability__certificate') }}
 with
 
 source as (
-    {{ landed_rows('disability', 'disability__certificate') }}
+    {{ landed_rows('disability', 'disability__certificate', by_batch=true) }}
 ),
 
 renamed as (
@@ -29,7 +32,8 @@ renamed as (
         _source_row as source_row,
         _delivery_period as delivery_period,
         _delivery_version as delivery_version,
-        _delivered_at as delivered_at
+        _delivered_at as delivered_at,
+        _checked_at as batch_checked_at
     from source
 ),
 
@@ -61,7 +65,8 @@ final as (
         source_row,
         delivery_period,
         delivery_version,
-        delivered_at
+        delivered_at,
+        batch_checked_at
     from renamed
 )
 
