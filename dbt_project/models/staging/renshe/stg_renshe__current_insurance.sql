@@ -7,10 +7,12 @@ insurance as (
     select * from {{ ref('stg_renshe__insurance') }}
 ),
 
+-- read apart from the insurance CTE, which then stays inlined: a reader's filter on id_number
+-- reaches the table's index (the person spine reads the persons of a change)
 current_month as (
-    select max(contribution_month) as contribution_month
-    from insurance
-    where contribution_month <= {{ as_of_date() }}
+    select max(lines.contribution_month) as contribution_month
+    from {{ ref('stg_renshe__insurance') }} as lines
+    where lines.contribution_month <= {{ as_of_date() }}
 ),
 
 final as (

@@ -5,7 +5,9 @@
 -- checks: ~100 us a row) ran again for each of its data tests and each model reading it
 -- (issue 16 bench: 14 tests made the medical view 70% of a county's dbt build). Built
 -- incrementally by batch (macros/incremental_by_batch.sql): a run types new months only.
-{{ incremental_by_batch('renshe', 'renshe__insurance') }}
+{{ incremental_by_batch('renshe', 'renshe__insurance', indexes=[
+    {'columns': ['id_number']}, {'columns': ['contribution_month']}
+]) }}
 with
 
 source as (
