@@ -156,7 +156,9 @@
             spine.id_number
         from {{ this }} as spine
         cross join lateral unnest(spine.feeds) as spine_feeds (feed)
-        where spine_feeds.feed = any({{ text_array(feeds) }})
+        where
+            spine.feeds && {{ text_array(feeds) }}  -- the feeds index
+            and spine_feeds.feed = any({{ text_array(feeds) }})
         {%- if 'registry' in feeds %}
         union all
         select

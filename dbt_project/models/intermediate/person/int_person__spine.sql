@@ -5,7 +5,9 @@
 -- Incremental by the persons whose row may have changed (macros/person_spine.sql): a daily
 -- hukou delta recomputes the persons it names, not the whole spine.
 {%- set plan = spine_plan() %}
-{{ incremental_by_change('spine_prepare', 'spine_state') }}
+{{ incremental_by_change(
+    'spine_prepare', 'spine_state', indexes=[{'columns': ['feeds'], 'type': 'gin'}]
+) }}
 with
 
 feed_people as (
