@@ -1,5 +1,6 @@
-"""int_person__spine recomputes only the persons whose row may have changed, and equals a full
-rebuild after every kind of change.
+"""int_person__spine recomputes only the persons whose row may have changed, the monitoring
+household models only the hukou households a change names, and all three equal a full rebuild
+after every kind of change.
 
 A county's file feeds of August to mid-October are landed (hukou deltas to 10-15; the October
 registry, medical, 人社 and 残联 months held back) and the spine built as of 10-15. Then, each
@@ -16,11 +17,12 @@ import pytest
 from fupin.dbt_runner import run_dbt
 from fupin.pipeline import land_feed
 from tests.dbt.incremental import contents, move, versions
-from tests.helpers import MODELS_ONLY, landing_config, one_county
+from tests.helpers import MODELS_ONLY, landing_config, one_county, query
 
 pytestmark = pytest.mark.integration
 
 MODEL = "int_person__spine"
+HOUSEHOLDS = ("int_monitoring__households", "int_monitoring__household_persons")
 LATE_HUKOU = ["hukou/hukou_full_202610.csv.gz"] + [
     f"hukou/hukou_delta_202610{d:02d}.csv" for d in range(16, 32)
 ]
@@ -36,16 +38,22 @@ def build(dsn: str, as_of: str, work, *extra: str) -> None:
     run_dbt(dsn, [*MODELS_ONLY, f"+{MODEL}", *extra], {"as_of": as_of}, work_dir=work)
 
 
+def household_versions(dsn: str) -> dict[str, str]:
+    sql = "select household_key, xmin::text from intermediate.int_monitoring__households"
+    return dict(query(dsn, sql))
+
+
 def land_all(config, root) -> None:
     for feed in sorted(path.name for path in root.iterdir() if path.is_dir()):
         land_feed(config, feed)
 
 
 def assert_equals_full_rebuild(dsn: str, as_of: str, work) -> list[dict]:
-    incremental = contents(dsn, MODEL)
+    incremental = {model: contents(dsn, model) for model in (MODEL, *HOUSEHOLDS)}
     build(dsn, as_of, work, "--full-refresh")
-    assert contents(dsn, MODEL) == incremental, as_of
-    return incremental
+    for model, rows in incremental.items():
+        assert contents(dsn, model) == rows, (model, as_of)
+    return incremental[MODEL]
 
 
 def test_spine_follows_the_change(warehouse_dsn, tmp_path):
@@ -59,8 +67,10 @@ def test_spine_follows_the_change(warehouse_dsn, tmp_path):
     assert len(first) > 100 and any(len(row["feeds"]) > 2 for row in first)
 
     before = versions(warehouse_dsn, MODEL)
+    households = household_versions(warehouse_dsn)
     build(warehouse_dsn, "2026-10-15", tmp_path / "b2")
     assert versions(warehouse_dsn, MODEL) == before, "an unchanged build wrote rows"
+    assert household_versions(warehouse_dsn) == households, "an unchanged build wrote rows"
 
     move(LATE_HUKOU[1:6], aside, root)
     land_feed(config, "hukou")
@@ -68,6 +78,8 @@ def test_spine_follows_the_change(warehouse_dsn, tmp_path):
     after = versions(warehouse_dsn, MODEL)
     kept = [p for p in before if before[p] == after.get(p)]
     assert kept and len(kept) < len(before), "five deltas on: only their persons recomputed"
+    kept = households.items() & household_versions(warehouse_dsn).items()
+    assert kept and len(kept) < len(households), "only the deltas' households recomputed"
     deltas = assert_equals_full_rebuild(warehouse_dsn, "2026-10-20", tmp_path / "f3")
 
     move(LATE_OTHERS + LATE_HUKOU, aside, root)

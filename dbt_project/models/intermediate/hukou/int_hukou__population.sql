@@ -12,7 +12,7 @@
 -- a check date one day on recompute the persons of the delta, not the whole population.
 {%- set plan = population_plan() %}
 {{ incremental_by_change(
-    'population_prepare', 'population_state', indexes=[{'columns': ['built_at']}]
+    'population_prepare', 'population_state', indexes=[{'columns': ['built_at']}, {'columns': ['hukou_household_no']}]
 ) }}
 {#- latest applied record first -#}
 {%- set latest_first = 'apply_phase desc, coalesce(change_date, file_date) desc, file_date desc,'

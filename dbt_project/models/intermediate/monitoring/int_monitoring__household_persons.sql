@@ -3,9 +3,11 @@
 -- hukou person of the 户号 of a household that is not registered (cancelled persons included:
 -- a bill paid before a death or a move is still the household's expense). M02 sums their
 -- 个人自付; the object type looks for civil-affairs recipients among them.
-{{ config(
-    indexes=[{'columns': ['id_number']}],
-) }}
+-- Incremental by the hukou households a change names (macros/monitoring_households.sql).
+{%- set plan = monitoring_households_plan() %}
+{{ incremental_by_hukou_household(indexes=[
+    {'columns': ['id_number']}, {'columns': ['household_key']}
+]) }}
 with
 
 households as (
@@ -28,7 +30,10 @@ registered as (
     from households
     inner join members
         on households.household_id = members.household_id
-    where households.is_registered and members.id_number_valid
+    where
+        households.is_registered
+        and members.id_number_valid
+        and {{ plan.mode == 'full' }}  -- the registry's alone: kept unless built in full
 ),
 
 unregistered as (
@@ -39,7 +44,9 @@ unregistered as (
     from households
     inner join population
         on households.hukou_household_no = population.hukou_household_no
-    where not households.is_registered
+    where
+        not households.is_registered
+        and {{ in_changed_hukou_households(plan, 'households.hukou_household_no') }}
 ),
 
 final as (

@@ -2,6 +2,11 @@
 -- registered household (any 脱贫标志), and every other household of the hukou population, by its
 -- 户号 and the 户籍地区划 village of its head, when none of its persons is a registered member.
 -- household_key: the 户编号, or 'hukou:' || 户号 for a household that is not registered.
+-- Incremental by the hukou households a change names (macros/monitoring_households.sql).
+{%- set plan = monitoring_households_plan() %}
+{{ incremental_by_hukou_household(indexes=[
+    {'columns': ['household_key'], 'unique': true}, {'columns': ['hukou_household_no']}
+]) }}
 with
 
 households as (
@@ -41,6 +46,7 @@ registered as (
     from households
     left join member_counts
         on households.household_id = member_counts.household_id
+    where {{ plan.mode == 'full' }}  -- the registry's alone: kept unless built in full
 ),
 
 registered_persons as (
@@ -62,7 +68,9 @@ hukou_households as (
     from population
     left join registered_persons
         on population.id_number = registered_persons.id_number
-    where population.hukou_household_no is not null
+    where
+        population.hukou_household_no is not null
+        and {{ in_changed_hukou_households(plan, 'population.hukou_household_no') }}
     group by population.hukou_household_no
 ),
 

@@ -4,6 +4,9 @@
 -- households the person appears in. Rules and services join people through it.
 -- Incremental by the persons whose row may have changed (macros/person_spine.sql): a daily
 -- hukou delta recomputes the persons it names, not the whole spine.
+-- Built after the monitoring household models, which read the 户号 a person had here:
+-- depends_on: {{ ref('int_monitoring__households') }}
+-- depends_on: {{ ref('int_monitoring__household_persons') }}
 {%- set plan = spine_plan() %}
 {{ incremental_by_change(
     'spine_prepare', 'spine_state', indexes=[{'columns': ['feeds'], 'type': 'gin'}]
