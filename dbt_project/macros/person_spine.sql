@@ -60,8 +60,9 @@
     }) }}
 {%- endmacro %}
 
-{#- Whether a landed batch of ``feed`` has a period starting or ending after one of the two
-    dates and on or before the other (or a period of another form). -#}
+{#- Whether a landed batch of ``feed`` has a period whose first or last day is after the
+    earlier of the two dates and on or before the later (or a period of another form): the
+    check dates then see another snapshot as current. -#}
 {% macro period_boundary_between(feed, one, other) -%}
     {%- set low, high = [one, other] | min, [one, other] | max -%}
     {%- set boundary -%}
@@ -75,8 +76,8 @@
                     {{ period_start('period') }} is null
                     or {{ period_start('period') }} > date {{ index_text(low) }}
                     and {{ period_start('period') }} <= date {{ index_text(high) }}
-                    or {{ period_end('period') }} >= date {{ index_text(low) }}
-                    and {{ period_end('period') }} < date {{ index_text(high) }}
+                    or {{ period_end('period') }} > date {{ index_text(low) }}
+                    and {{ period_end('period') }} <= date {{ index_text(high) }}
                 )
         )
     {%- endset -%}
