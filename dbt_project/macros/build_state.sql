@@ -7,9 +7,13 @@
 {% macro previous_build_state() -%}
     {#- a unit test has no relation (this): it tests the full build -#}
     {%- if not execute or this is none or not is_incremental() -%}{{ return(none) }}{%- endif -%}
+    {{ return(watermark_json('dbt:' ~ this.identifier)) }}
+{%- endmacro %}
+
+{#- The JSON value kept in ops.watermark under ``key`` (none when absent). -#}
+{% macro watermark_json(key) -%}
     {%- set found = run_query(
-        "select value from " ~ source('ops', 'watermark')
-        ~ " where source = " ~ index_text('dbt:' ~ this.identifier)
+        "select value from " ~ source('ops', 'watermark') ~ " where source = " ~ index_text(key)
     ) -%}
     {%- if found.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
     {{ return(fromjson(found.columns[0].values()[0])) }}

@@ -28,11 +28,7 @@
     {%- set previous = previous_build_state() -%}
     {%- if previous is none -%}{{ return({'mode': 'full'}) }}{%- endif -%}
     {%- set state = monitoring_households_state() -%}
-    {%- set spine = run_query(
-        "select value from " ~ source('ops', 'watermark')
-        ~ " where source = 'dbt:int_person__spine'"
-    ) -%}
-    {%- set spine_state = fromjson(spine.columns[0].values()[0]) if spine.rows else {} -%}
+    {%- set spine_state = watermark_json('dbt:int_person__spine') or {} -%}
     {%- if previous.get('code') != state.code
         or previous.get('registry') != state.registry
         or spine_state.get('population_built_at') != previous.get('population_built_at')

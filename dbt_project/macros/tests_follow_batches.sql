@@ -1,5 +1,5 @@
 {#- The data tests of a staging table built by batch check the rows of the batches its build
-    wrote in the same dbt invocation (docs/decisions.md, "Tests follow the batches"): a daily
+    wrote in the same dbt invocation (docs/decisions.md, "The spine and the staging tests follow the change"): a daily
     hukou delta does not re-test months of medical lines. Everywhere else, and whenever the
     table was built in full or in another invocation (a dbt test of its own), a test reads the
     whole table. A view that passes the rows of such a table through one to one names it in
@@ -27,13 +27,8 @@
         {%- set batch_table.name = node.config.meta.get('tests_follow_batches_of', batch_table.name) -%}
     {%- endfor -%}
     {%- set name = batch_table.name -%}
-    {%- set found = run_query(
-        "select value from " ~ source('ops', 'watermark')
-        ~ " where source = " ~ index_text('dbt-batches:' ~ name)
-    ) -%}
-    {%- if found.rows | length == 0 -%}{{ return(none) }}{%- endif -%}
-    {%- set built = fromjson(found.columns[0].values()[0]) -%}
-    {%- if built.invocation != invocation_id -%}{{ return(none) }}{%- endif -%}
+    {%- set built = watermark_json('dbt-batches:' ~ name) -%}
+    {%- if built is none or built.invocation != invocation_id -%}{{ return(none) }}{%- endif -%}
     {{ return(built.batches) }}
 {%- endmacro %}
 
