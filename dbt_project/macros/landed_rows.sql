@@ -25,7 +25,7 @@
         delivery.status = 'landed'
         and not exists (
             select 1
-            from {{ source('ops', 'quarantine') }} as quarantined
+            from {{ source('ops', 'quarantined_rows') }} as quarantined
             where
                 quarantined.raw_table = '{{ raw_table }}'
                 and quarantined.batch_id = raw_row._batch_id

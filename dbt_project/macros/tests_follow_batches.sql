@@ -15,9 +15,10 @@
     on conflict (source) do update set value = excluded.value, updated_at = now()
 {%- endmacro %}
 
-{#- The batches the model behind ``relation`` (or the table its meta names) was built from in
-    this invocation; none for all rows. -#}
-{% macro batches_built_this_run(relation) -%}
+{#- What the model behind ``relation`` (or the table its meta names) built in this invocation:
+    none (all rows), or the record_batches_built value ({'batches': [...]}, or {'unchanged':
+    true} for a table left as it was: build_cache.sql). -#}
+{% macro built_this_run(relation) -%}
     {%- if not execute or relation is none or relation.identifier is none -%}
         {{ return(none) }}
     {%- endif -%}
@@ -29,15 +30,19 @@
     {%- set name = batch_table.name -%}
     {%- set built = watermark_json('dbt-batches:' ~ name) -%}
     {%- if built is none or built.invocation != invocation_id -%}{{ return(none) }}{%- endif -%}
-    {{ return(built.batches) }}
+    {{ return(built) }}
 {%- endmacro %}
 
-{#- dbt's test subquery (where config), narrowed to batches_built_this_run. -#}
+{#- dbt's test subquery (where config), narrowed to what was built this run (built_this_run). -#}
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
-    {%- set batches = batches_built_this_run(relation) -%}
-    {%- if batches is not none -%}
-        {%- set scope = 'batch_id = any(' ~ text_array(batches) ~ ')' -%}
+    {%- set built = built_this_run(relation) -%}
+    {%- if built is not none and (built.get('unchanged') or built.batches is not none) -%}
+        {%- if built.get('unchanged') -%}
+            {%- set scope = 'false' -%}
+        {%- else -%}
+            {%- set scope = 'batch_id = any(' ~ text_array(built.batches) ~ ')' -%}
+        {%- endif -%}
         {%- set where = '(' ~ where ~ ') and ' ~ scope if where else scope -%}
     {%- endif -%}
     {%- if where -%}
