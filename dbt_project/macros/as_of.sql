@@ -24,3 +24,13 @@
         where earlier.{{ period_column }} <= {{ as_of_date() }}
     )
 {%- endmacro %}
+
+{#- The latest ``column`` of ``relation`` on or before the check date, as one row of one column
+    named ``column``: the period a current view reads. A view that reads the check date only
+    through it names it in its meta (as_of_token: {relation: <model>, column: <column>}): its
+    readers are then built again when that period changes, not every day (build_cache.sql). -#}
+{% macro latest_period_on(relation, column) -%}
+    select max(periods.{{ column }}) as {{ column }}
+    from {{ relation }} as periods
+    where periods.{{ column }} <= {{ as_of_date() }}
+{%- endmacro %}

@@ -13,7 +13,8 @@
     what a table reads:
     - a table or incremental model: its saved output (incremental models save a new one when a
       build writes rows: save_output_token); none saved: unknown, built again;
-    - a view: its code, the vars (the check date only when it reads it) and its inputs' tokens;
+    - a view: its code, the vars (the check date only when it reads it, or the period its meta
+      names: view_as_of_token) and its inputs' tokens;
     - a seed: its file's checksum; a feed's raw table, or an ops table whose meta says it
       changes_with the ledger: the ledger's batches, their status and check times; an
       append-only table (changes_with: row_count): its row count; any other source (the
@@ -142,13 +143,30 @@
     {%- if node.resource_type == 'seed' -%}{{ return(node.checksum.checksum) }}{%- endif -%}
     {%- if node.resource_type == 'model' and node.config.materialized in ('view', 'ephemeral') -%}
         {%- set parts = [node.checksum.checksum, tojson(vars_without_as_of())] -%}
-        {%- if reads_as_of(node) -%}{%- do parts.append('as_of:' ~ as_of_date()) -%}{%- endif -%}
+        {%- if reads_as_of(node) -%}{%- do parts.append('as_of:' ~ view_as_of_token(node)) -%}{%- endif -%}
         {%- for parent in node.depends_on.nodes | sort -%}
             {%- do parts.append(parent ~ '=' ~ relation_token(parent, lookup)) -%}
         {%- endfor -%}
         {{ return(local_md5(parts | join('\n'))) }}
     {%- endif -%}
     {{ return(lookup.saved.get(node.schema ~ '.' ~ (node.alias or node.name), unknown)) }}
+{%- endmacro %}
+
+{#- What a view reads of the check date: the date, or the period its meta's as_of_token names
+    (latest_period_on). -#}
+{% macro view_as_of_token(node) -%}
+    {%- set period = node.config.meta.get('as_of_token') -%}
+    {%- if period is none -%}{{ return(as_of_date()) }}{%- endif -%}
+    {%- set relation = namespace(name=none) -%}
+    {%- for other in graph.nodes.values() if other.resource_type == 'model'
+            and other.name == period.relation -%}
+        {%- set relation.name = api.Relation.create(
+            database=other.database, schema=other.schema, identifier=other.alias or other.name) -%}
+    {%- endfor -%}
+    {%- if relation.name is none -%}
+        {{ exceptions.raise_compiler_error(node.name ~ ": as_of_token names no model " ~ period.relation) }}
+    {%- endif -%}
+    {{ return(scalar_text(latest_period_on(relation.name, period.column))) }}
 {%- endmacro %}
 
 {#- The feeds' raw tables change only with the ledger: its batches, their status and checks. -#}
@@ -199,7 +217,13 @@
         {%- endfor -%}
     {%- endfor -%}
     {%- if keys -%}
-        delete from {{ source('ops', 'watermark') }} where source = any({{ text_array(keys) }})
+        {#- an update: the builder may not delete watermarks; a new output token, so that what
+            reads the table is built again with it -#}
+        update {{ source('ops', 'watermark') }}
+        set
+            value = json_build_object('input', null, 'output', md5({{ index_text(invocation_id) }} || source))::text,
+            updated_at = now()
+        where source = any({{ text_array(keys) }})
     {%- else -%}
         select 1
     {%- endif -%}

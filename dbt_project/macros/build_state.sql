@@ -127,7 +127,8 @@
 {#- The config of a table keyed by id_number built by change_plan: ``prepare`` renders its
     pre-hook (make_room), ``state`` the state it saves (both macro names); ``indexes`` besides
     id_number's. A model whose readers follow its changes gives each row ``built_at`` (now():
-    its build's transaction time) with an index on it. -#}
+    its build's transaction time) with an index on it; its data tests then check the rows the
+    build wrote (record_rows_built). -#}
 {% macro incremental_by_change(prepare, state, indexes=[]) -%}
     {{ config(
         materialized='incremental',
@@ -135,7 +136,8 @@
         on_schema_change='fail',
         indexes=[{'columns': ['id_number'], 'unique': true}] + indexes,
         pre_hook='{{ ' ~ prepare ~ '() }}',
-        post_hook=['{{ save_build_state(' ~ state ~ '()) }}', '{{ analyze_if_written() }}'],
+        post_hook=['{{ save_build_state(' ~ state ~ '()) }}', '{{ analyze_if_written() }}']
+            + (['{{ record_rows_built() }}'] if {'columns': ['built_at']} in indexes else []),
     ) }}
 {%- endmacro %}
 

@@ -15,9 +15,21 @@
     on conflict (source) do update set value = excluded.value, updated_at = now()
 {%- endmacro %}
 
+{#- Post-hook of a model whose rows carry built_at (the build's transaction time): its tests in
+    this invocation check the rows this build wrote. The table's unique index still guards
+    uniqueness against the rows kept. -#}
+{% macro record_rows_built() -%}
+    insert into {{ source('ops', 'watermark') }} (source, value)
+    select
+        {{ index_text('dbt-batches:' ~ this.identifier) }},
+        json_build_object('invocation', {{ index_text(invocation_id) }}, 'batches', null, 'built_since', now())::text
+    on conflict (source) do update set value = excluded.value, updated_at = now()
+{%- endmacro %}
+
 {#- What the model behind ``relation`` (or the table its meta names) built in this invocation:
-    none (all rows), or the record_batches_built value ({'batches': [...]}, or {'unchanged':
-    true} for a table left as it was: build_cache.sql). -#}
+    none (all rows), or the record_batches_built value ({'batches': [...]}), or {'built_since':
+    the build's time} (record_rows_built), or {'unchanged': true} for a table left as it was
+    (build_cache.sql). -#}
 {% macro built_this_run(relation) -%}
     {%- if not execute or relation is none or relation.identifier is none -%}
         {{ return(none) }}
@@ -37,9 +49,12 @@
 {% macro default__get_where_subquery(relation) -%}
     {%- set where = config.get('where', '') -%}
     {%- set built = built_this_run(relation) -%}
-    {%- if built is not none and (built.get('unchanged') or built.batches is not none) -%}
+    {%- if built is not none and (built.get('unchanged') or built.batches is not none
+            or built.get('built_since')) -%}
         {%- if built.get('unchanged') -%}
             {%- set scope = 'false' -%}
+        {%- elif built.get('built_since') -%}
+            {%- set scope = 'built_at >= timestamptz ' ~ index_text(built.built_since) -%}
         {%- else -%}
             {%- set scope = 'batch_id = any(' ~ text_array(built.batches) ~ ')' -%}
         {%- endif -%}

@@ -9,6 +9,7 @@
 
 from __future__ import annotations
 
+import json
 import logging
 
 from fupin.exchange.client import ExchangeError
@@ -18,11 +19,73 @@ log = logging.getLogger(__name__)
 
 
 def detect(conn, entity: str, table: str, counts: EntityReport) -> None:
-    """Queue the changes of one sync model (``table``: schema-qualified) since the last run."""
+    """Queue the changes of one sync model (``table``: schema-qualified) since the last run.
+
+    Skipped when neither the model nor the entity's record state changed since the last
+    detection: the model's output token (dbt_project/macros/build_cache.sql: it changes when
+    dbt builds the table from other inputs) and the record state's count and latest version
+    (a repair writes new versions) are kept in ``exchange.detection``.
+    """
     conn.commit()
+    marker = _detection_marker(conn, entity, table)
+    if marker is not None and marker == _last_detection(conn, entity):
+        log.info("%s: %s unchanged since the last push: nothing to detect", entity, table)
+        return
+    _compare(conn, entity, table, counts)
+    if marker is not None:
+        # the model's token as read before the comparison: a build since is detected next time
+        after = _detection_marker(conn, entity, table) or {}
+        marker = {**marker, "states": after.get("states"), "version": after.get("version")}
+    _save_detection(conn, entity, marker)
+
+
+def _detection_marker(conn, entity: str, table: str) -> dict | None:
+    """What the detection of ``entity`` depends on; none when the model has no output token."""
+    with conn.cursor() as cur:
+        cur.execute("select value::json->>'output' from ops.watermark where source = %s",
+                    (f"dbt-output:{table}",))  # fmt: skip
+        found = cur.fetchone()
+        if found is None or found[0] is None:
+            conn.commit()
+            return None
+        cur.execute(
+            "select count(*), max(version) from exchange.record_state where entity = %s",
+            (entity,),
+        )
+        count, version = cur.fetchone()
+    conn.commit()
+    return {"model": found[0], "states": count, "version": version}
+
+
+def _last_detection(conn, entity: str) -> dict | None:
+    with conn.cursor() as cur:
+        cur.execute("select marker from exchange.detection where entity = %s", (entity,))
+        found = cur.fetchone()
+    conn.commit()
+    return found[0] if found else None
+
+
+def _save_detection(conn, entity: str, marker: dict | None) -> None:
+    with conn.cursor() as cur:
+        if marker is None:
+            cur.execute("delete from exchange.detection where entity = %s", (entity,))
+        else:
+            cur.execute(
+                "insert into exchange.detection (entity, marker) values (%s, %s)"
+                " on conflict (entity) do update"
+                " set marker = excluded.marker, detected_at = now()",
+                (entity, json.dumps(marker)),
+            )
+    conn.commit()
+
+
+def _compare(conn, entity: str, table: str, counts: EntityReport) -> None:
+    """Queue what differs between the sync model and the record state of ``entity``."""
     with conn.cursor() as cur:
         # One snapshot of the sync model for every statement below, even if dbt rebuilds it now.
         cur.execute("set transaction isolation level repeatable read")
+        # the comparison hashes every key of the model and of the record state: in memory
+        cur.execute("set local work_mem = '128MB'")
         cur.execute(
             f"select record_key, count(*) from {table} group by record_key having count(*) > 1 "
             "limit 5"
@@ -149,7 +212,9 @@ def release(conn, report: PushReport, code: str, entity: str | None = None) -> N
 
 def analyze(conn) -> None:
     """Fresh statistics after a large change, so that the per-batch statements use the indexes
-    (without them the planner scans the whole outbox for each batch: quadratic at scale)."""
+    (without them the planner scans the whole outbox for each batch: quadratic at scale). A
+    change of less than one batch is sent by one statement each: the push skips this (it
+    sampled the outbox and the record state again for a daily delta of a few records)."""
     with conn.cursor() as cur:
         cur.execute("analyze exchange.outbox; analyze exchange.record_state")
     conn.commit()

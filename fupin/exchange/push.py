@@ -100,7 +100,9 @@ def push(
             recover(conn, client, report)
             for entity, table in tables.items():
                 detect(conn, entity, table, report[entity])
-            analyze(conn)
+            queued = sum(report[e].upserts_queued + report[e].deletes_queued for e in tables)
+            if queued >= protocol.MAX_RECORDS:
+                analyze(conn)
             _release_window(conn, client, report)
             send_all(dsn, conn, client, tables, report, clock, batch_records)
     finally:

@@ -80,6 +80,8 @@ grant insert, update on ops.watermark to fupin_builder;
 -- new 户编号 are reserved by the build itself (a pre-hook), never updated or deleted
 grant insert on ops.household_number to fupin_builder;
 grant select on ops.delivery to fupin_pusher;
+-- the sync models' output tokens (dbt's build cache): the push compares only what changed
+grant select on ops.watermark to fupin_pusher;
 
 grant usage, create on schema staging, intermediate, marts, exchange, published to fupin_builder;
 grant usage on schema exchange to fupin_pusher;

@@ -4,18 +4,21 @@ warehouse a build leaves equals a ``--full-refresh`` after every kind of change.
 A county's file feeds of August to mid-October are landed (the October registry, medical,
 人社 and 残联 months and the late hukou deltas held back) and the project built as of 10-15.
 Then: the same build again (every deterministic table kept), five hukou deltas with the check
-date on to 10-20 (the registry's tables kept, the population's built again), and the October
-months landed with the check date on to 10-31 (the registry's tables built again). After each,
-every table built as a cached_table equals a full rebuild's.
+date on to 10-20 (the registry's tables and V08 kept, the population's built again; the tests
+of tables kept check nothing, the population's the rows it rewrote), and the October months
+landed with the check date on to 10-31 (the registry's tables and V08 built again). After
+each, every table built as a cached_table equals a full rebuild's. Last, a table whose test
+failed is built again by the next build.
 """
 
 from __future__ import annotations
 
 import json
+import re
 
 import pytest
 
-from fupin.dbt_runner import run_dbt
+from fupin.dbt_runner import DbtRunError, run_dbt
 from fupin.pipeline import land_feed
 from tests.dbt.incremental import move
 from tests.dbt.test_incremental_spine import LATE_HUKOU, LATE_OTHERS, land_all
@@ -30,6 +33,8 @@ REGISTRY_TABLES = (
     "marts.member",
     "marts.household",
 )
+# V08 reads the check date only through 人社's current month (as_of_token)
+PENSION = "intermediate.int_verification__v08_employee_pension"
 POPULATION_TABLES = (
     "intermediate.int_monitoring__m07_labourer_died",
     "intermediate.int_verification__v05_dead_not_cancelled",
@@ -69,6 +74,17 @@ def table_contents(dsn: str, tables: list[str]) -> dict[str, str]:
     }
 
 
+def compiled_test_filters(work, table: str) -> set[str]:
+    """The where clauses of the compiled data tests of ``table`` (schema.table) in a run (a
+    test reading all its rows, or reading it as the other side of a relationship, has none)."""
+    schema, name = table.split(".")
+    pattern = re.compile(rf'"{schema}"\."{name}" where ([^)]*)\)')
+    filters = set()
+    for path in (work / "target" / "run").rglob("*.sql"):
+        filters.update(f.strip() for f in pattern.findall(path.read_text(encoding="utf-8")))
+    return filters
+
+
 def assert_equals_full_rebuild(dsn: str, tables: list[str], as_of: str, work) -> None:
     built = table_contents(dsn, tables)
     build(dsn, as_of, work, "--full-refresh")
@@ -100,7 +116,12 @@ def test_unchanged_tables_are_kept(warehouse_dsn, tmp_path):
     build(warehouse_dsn, "2026-10-20", tmp_path / "b3")
     after = table_ids(warehouse_dsn, tables)
     assert all(before[t] == after[t] for t in REGISTRY_TABLES), "the registry did not change"
+    assert before[PENSION] == after[PENSION], "人社's current month did not change"
     assert all(before[t] != after[t] for t in POPULATION_TABLES), "the population changed"
+    # the tests of tables kept check nothing; those of the population the rows it rewrote
+    assert compiled_test_filters(tmp_path / "b3", REGISTRY_TABLES[0]) == {"false"}
+    (population,) = compiled_test_filters(tmp_path / "b3", "intermediate.int_hukou__population")
+    assert population.startswith("built_at >= timestamptz"), population
     assert_equals_full_rebuild(warehouse_dsn, tables, "2026-10-20", tmp_path / "f3")
 
     before = table_ids(warehouse_dsn, tables)
@@ -109,4 +130,16 @@ def test_unchanged_tables_are_kept(warehouse_dsn, tmp_path):
     build(warehouse_dsn, "2026-10-31", tmp_path / "b4")
     after = table_ids(warehouse_dsn, tables)
     assert all(before[t] != after[t] for t in REGISTRY_TABLES), "the October registry landed"
+    assert before[PENSION] != after[PENSION], "人社's October month landed"
     assert_equals_full_rebuild(warehouse_dsn, tables, "2026-10-31", tmp_path / "f4")
+
+    # a table whose test failed is built (and tested) again by the next build
+    query(warehouse_dsn, "insert into marts.member select * from marts.member limit 1")
+    with pytest.raises(DbtRunError, match="unique_member_member_key"):
+        run_dbt(warehouse_dsn, ["test", "--select", "member"], {"as_of": "2026-10-31"},
+                work_dir=tmp_path / "t5")  # fmt: skip
+    before = table_ids(warehouse_dsn, ["marts.member"])
+    build(warehouse_dsn, "2026-10-31", tmp_path / "b5")
+    assert table_ids(warehouse_dsn, ["marts.member"]) != before
+    unique = "select count(*) = count(distinct member_key) from marts.member"
+    assert query(warehouse_dsn, unique)[0][0]

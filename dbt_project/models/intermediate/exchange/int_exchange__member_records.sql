@@ -10,8 +10,10 @@ members as (
     select * from {{ ref('member') }}
 ),
 
+-- a member's household is a registered one: the monitoring's new households have no
+-- registry members (and their reserved 户编号 are new)
 households as (
-    select * from {{ ref('int_exchange__household_records') }}
+    select * from {{ ref('int_exchange__registered_household_records') }}
 ),
 
 records as (

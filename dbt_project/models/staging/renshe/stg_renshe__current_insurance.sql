@@ -10,9 +10,7 @@ insurance as (
 -- read apart from the insurance CTE, which then stays inlined: a reader's filter on id_number
 -- reaches the table's index (the person spine reads the persons of a change)
 current_month as (
-    select max(insurance_lines.contribution_month) as contribution_month
-    from {{ ref('stg_renshe__insurance') }} as insurance_lines
-    where insurance_lines.contribution_month <= {{ as_of_date() }}
+    {{ latest_period_on(ref('stg_renshe__insurance'), 'contribution_month') }}
 ),
 
 final as (
