@@ -12,3 +12,15 @@
             then '{{ label }}: unknown code ' || {{ field_expression }}
     end
 {%- endmacro %}
+
+{#- The columns of a household record for the national system from ``relation``'s household_id,
+    data and problems: its key, content hash and sendability (no problems). -#}
+{% macro household_record_columns(relation) -%}
+    'household' as entity,
+        {{ relation }}.household_id as record_key,
+        {{ relation }}.household_id,
+        {{ relation }}.data,
+        md5({{ relation }}.data::text) as content_hash,
+        {{ relation }}.problems,
+        cardinality({{ relation }}.problems) = 0 as sendable
+{%- endmacro %}

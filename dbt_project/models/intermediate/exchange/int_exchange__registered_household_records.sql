@@ -88,14 +88,7 @@ records as (
 ),
 
 final as (
-    select
-        'household' as entity,
-        household_id as record_key,
-        household_id,
-        data,
-        md5(data::text) as content_hash,
-        problems,
-        cardinality(problems) = 0 as sendable
+    select {{ household_record_columns('records') }}
     from records
 )
 
