@@ -34,8 +34,7 @@ def detect(conn, entity: str, table: str, counts: EntityReport) -> None:
     _compare(conn, entity, table, counts)
     if marker is not None:
         # the model's token as read before the comparison: a build since is detected next time
-        after = _detection_marker(conn, entity, table) or {}
-        marker = {**marker, "states": after.get("states"), "version": after.get("version")}
+        marker = {**marker, **_record_state_stats(conn, entity)}
     _save_detection(conn, entity, marker)
 
 
@@ -45,16 +44,22 @@ def _detection_marker(conn, entity: str, table: str) -> dict | None:
         cur.execute("select value::json->>'output' from ops.watermark where source = %s",
                     (f"dbt-output:{table}",))  # fmt: skip
         found = cur.fetchone()
-        if found is None or found[0] is None:
-            conn.commit()
-            return None
+    conn.commit()
+    if found is None or found[0] is None:
+        return None
+    return {"model": found[0], **_record_state_stats(conn, entity)}
+
+
+def _record_state_stats(conn, entity: str) -> dict:
+    """The entity's record state as its row count and latest version (a repair writes new ones)."""
+    with conn.cursor() as cur:
         cur.execute(
             "select count(*), max(version) from exchange.record_state where entity = %s",
             (entity,),
         )
         count, version = cur.fetchone()
     conn.commit()
-    return {"model": found[0], "states": count, "version": version}
+    return {"states": count, "version": version}
 
 
 def _last_detection(conn, entity: str) -> dict | None:
