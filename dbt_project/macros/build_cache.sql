@@ -51,15 +51,31 @@
     {{ return(result) }}
 {% endmaterialization %}
 
+{#- A snapshot of a relation that did not change since its last run would add no version and
+    close none: it is not run (member_history compares every member; a hukou delta leaves the
+    registry's marts as they were). -#}
+{% materialization snapshot, adapter='postgres' %}
+    {%- set key = output_token_key(this.schema, this.identifier) -%}
+    {%- set fingerprint = input_fingerprint() -%}
+    {%- set previous = watermark_json(key) -%}
+    {%- if load_cached_relation(this) is not none and previous is not none
+            and previous.get('input') == fingerprint -%}
+        {%- call statement('main') -%}
+            {{ record_unchanged_build() }}
+        {%- endcall -%}
+        {%- do adapter.commit() -%}
+        {{ return({'relations': [this]}) }}
+    {%- endif -%}
+    {%- set result = materialization_snapshot_default() -%}
+    {%- call statement('save_output_token') -%}
+        {{ save_watermark_json(key, {'input': fingerprint, 'output': local_md5(fingerprint ~ invocation_id)}) }}
+    {%- endcall -%}
+    {%- do adapter.commit() -%}
+    {{ return(result) }}
+{% endmaterialization %}
+
 {% macro output_token_key(schema, identifier) -%}
     {{ return('dbt-output:' ~ schema ~ '.' ~ identifier) }}
-{%- endmacro %}
-
-{#- Upsert ``value`` (a mapping, as JSON) under ``key`` in ops.watermark. -#}
-{% macro save_watermark_json(key, value) -%}
-    insert into {{ source('ops', 'watermark') }} (source, value)
-    values ({{ index_text(key) }}, {{ index_text(tojson(value)) }})
-    on conflict (source) do update set value = excluded.value, updated_at = now()
 {%- endmacro %}
 
 {#- The skipped build's statement: its data tests check nothing this invocation
@@ -74,24 +90,22 @@
 {% macro save_output_token() -%}
     {%- if model.config.materialized != 'incremental' -%}{{ return('select 1') }}{%- endif -%}
     {%- set key = output_token_key(this.schema, this.identifier) -%}
-    insert into {{ source('ops', 'watermark') }} (source, value)
-    select
-        {{ index_text(key) }},
-        json_build_object('output', md5({{ index_text(invocation_id) }} || clock_timestamp()::text))::text
-    where
-        {% if is_incremental() and not should_full_refresh() -%}
-        exists (
-            select 1
-            from pg_stat_xact_user_tables
-            where relid = '{{ this }}'::regclass and n_tup_ins + n_tup_upd + n_tup_del > 0
-        )
-        or not exists (
-            select 1 from {{ source('ops', 'watermark') }} where source = {{ index_text(key) }}
-        )
-        {%- else -%}
-        true
-        {%- endif %}
-    on conflict (source) do update set value = excluded.value, updated_at = now()
+    {%- set token = "json_build_object('output', md5(" ~ index_text(invocation_id) ~ " || clock_timestamp()::text))" -%}
+    {%- if is_incremental() and not should_full_refresh() -%}
+        {%- set condition -%}
+            exists (
+                select 1
+                from pg_stat_xact_user_tables
+                where relid = '{{ this }}'::regclass and n_tup_ins + n_tup_upd + n_tup_del > 0
+            )
+            or not exists (
+                select 1 from {{ source('ops', 'watermark') }} where source = {{ index_text(key) }}
+            )
+        {%- endset -%}
+    {%- else -%}
+        {%- set condition = 'true' -%}
+    {%- endif -%}
+    {{ return(upsert_watermark(key, token, condition)) }}
 {%- endmacro %}
 
 {#- The fingerprint of what the model being built is built from. -#}
@@ -102,9 +116,10 @@
     {%- if modules.re.search('(?i)\\b(now\\(|current_date|current_timestamp|clock_timestamp|random\\()', compiled) -%}
         {%- do parts.append('volatile:' ~ invocation_id) -%}
     {%- endif -%}
-    {%- set lookup = {'saved': saved_output_tokens(), 'ledger': none} -%}
+    {%- set lookup = {'saved': saved_output_tokens(), 'ledger': {}} -%}
+    {%- set feeds = node_feeds(model) -%}
     {%- for uid in model.depends_on.nodes | sort -%}
-        {%- do parts.append(uid ~ '=' ~ relation_token(uid, lookup)) -%}
+        {%- do parts.append(uid ~ '=' ~ relation_token(uid, lookup, feeds)) -%}
     {%- endfor -%}
     {{ return(local_md5(parts | join('\n'))) }}
 {%- endmacro %}
@@ -121,9 +136,9 @@
     {{ return(tokens) }}
 {%- endmacro %}
 
-{#- The token of the node or source ``uid`` (see the header). ``lookup``: the saved tokens and the
-    ledger's token, read once per build. -#}
-{% macro relation_token(uid, lookup) -%}
+{#- The token of the node or source ``uid`` (see the header) as read by a node of ``feeds``
+    (node_feeds). ``lookup``: the saved tokens and the ledger's tokens, read once per build. -#}
+{% macro relation_token(uid, lookup, feeds) -%}
     {%- set unknown = 'unknown:' ~ invocation_id -%}
     {%- if uid in graph.sources -%}
         {%- set src = graph.sources[uid] -%}
@@ -133,10 +148,13 @@
         {%- elif src.source_name in ('ops', 'platform') and changes_with != 'ledger' -%}
             {{ return(unknown) }}
         {%- endif -%}
-        {%- if lookup.ledger is none -%}
-            {%- do lookup.update({'ledger': ledger_token()}) -%}
+        {#- a raw table changes only with its own feed's batches -#}
+        {%- set scope = [src.source_name] if src.source_name not in ('ops', 'platform') else feeds -%}
+        {%- set scope_key = scope | join(',') -%}
+        {%- if scope_key not in lookup.ledger -%}
+            {%- do lookup.ledger.update({scope_key: ledger_token(scope)}) -%}
         {%- endif -%}
-        {{ return(lookup.ledger) }}
+        {{ return(lookup.ledger[scope_key]) }}
     {%- endif -%}
     {%- set node = graph.nodes.get(uid) -%}
     {%- if node is none -%}{{ return(unknown) }}{%- endif -%}
@@ -144,8 +162,9 @@
     {%- if node.resource_type == 'model' and node.config.materialized in ('view', 'ephemeral') -%}
         {%- set parts = [node.checksum.checksum, tojson(vars_without_as_of())] -%}
         {%- if reads_as_of(node) -%}{%- do parts.append('as_of:' ~ view_as_of_token(node)) -%}{%- endif -%}
+        {%- set view_feeds = node_feeds(node) -%}
         {%- for parent in node.depends_on.nodes | sort -%}
-            {%- do parts.append(parent ~ '=' ~ relation_token(parent, lookup)) -%}
+            {%- do parts.append(parent ~ '=' ~ relation_token(parent, lookup, view_feeds)) -%}
         {%- endfor -%}
         {{ return(local_md5(parts | join('\n'))) }}
     {%- endif -%}
@@ -169,12 +188,29 @@
     {{ return(scalar_text(latest_period_on(relation.name, period.column))) }}
 {%- endmacro %}
 
-{#- The feeds' raw tables change only with the ledger: its batches, their status and checks. -#}
-{% macro ledger_token() -%}
+{#- The feeds' raw tables change only with the ledger: its batches, their status and checks;
+    those of ``feeds`` only (all when empty). -#}
+{% macro ledger_token(feeds) -%}
     {{ return(scalar_text(
         "select md5(coalesce(string_agg(concat_ws(':', batch_id, feed, kind, period, scope, version,"
         ~ " status, delivered_at, checked_at), ',' order by batch_id), '')) from "
-        ~ source('ops', 'delivery'))) }}
+        ~ source('ops', 'delivery')
+        ~ (" where feed = any(" ~ text_array(feeds) ~ ")" if feeds else ""))) }}
+{%- endmacro %}
+
+{#- The feeds whose batches are all a node reads of the ledger (the batch ledger and the
+    quarantine, changes_with: ledger): those of the raw tables it reads (landed_rows joins them
+    by batch), or its meta's ledger_feeds (a model that reads the ledger for one feed); none
+    known: empty, the whole ledger. -#}
+{% macro node_feeds(node) -%}
+    {%- set named = node.config.meta.get('ledger_feeds') -%}
+    {%- if named is not none -%}{{ return(named | sort) }}{%- endif -%}
+    {%- set feeds = [] -%}
+    {%- for uid in node.depends_on.nodes if uid in graph.sources -%}
+        {%- set name = graph.sources[uid].source_name -%}
+        {%- if name not in ('ops', 'platform') and name not in feeds -%}{%- do feeds.append(name) -%}{%- endif -%}
+    {%- endfor -%}
+    {{ return(feeds | sort) }}
 {%- endmacro %}
 
 {#- The vars of this invocation but the check date. -#}
@@ -211,7 +247,8 @@
     {%- set keys = [] -%}
     {%- for result in results if result.status in ('error', 'fail') -%}
         {%- set uids = [result.node.unique_id] + (result.node.depends_on.nodes | list) -%}
-        {%- for uid in uids if uid in graph.nodes and graph.nodes[uid].resource_type == 'model' -%}
+        {%- for uid in uids if uid in graph.nodes
+                and graph.nodes[uid].resource_type in ('model', 'snapshot') -%}
             {%- set node = graph.nodes[uid] -%}
             {%- do keys.append(output_token_key(node.schema, node.alias or node.name)) -%}
         {%- endfor -%}

@@ -19,11 +19,23 @@
     {{ return(fromjson(found.columns[0].values()[0])) }}
 {%- endmacro %}
 
+{#- Keep under ``key`` in ops.watermark the value of the SQL expression ``value_sql`` (text),
+    when ``condition`` holds. Every watermark a build writes goes through here. -#}
+{% macro upsert_watermark(key, value_sql, condition='true') -%}
+    insert into {{ source('ops', 'watermark') }} (source, value)
+    select {{ index_text(key) }}, ({{ value_sql }})::text
+    where {{ condition }}
+    on conflict (source) do update set value = excluded.value, updated_at = now()
+{%- endmacro %}
+
+{#- Upsert ``value`` (a mapping, as JSON) under ``key`` in ops.watermark. -#}
+{% macro save_watermark_json(key, value) -%}
+    {{ return(upsert_watermark(key, index_text(tojson(value)))) }}
+{%- endmacro %}
+
 {#- Post-hook: keep ``state`` (a mapping) as what the model was built from. -#}
 {% macro save_build_state(state) -%}
-    insert into {{ source('ops', 'watermark') }} (source, value)
-    values ({{ index_text('dbt:' ~ this.identifier) }}, {{ index_text(tojson(state)) }})
-    on conflict (source) do update set value = excluded.value, updated_at = now()
+    {{ return(save_watermark_json('dbt:' ~ this.identifier, state)) }}
 {%- endmacro %}
 
 {#- The value of a scalar SQL expression at compile time, as text (none when not executing). -#}

@@ -8,22 +8,21 @@
 {#- Pre-hook part of a table built by batch: keep, for this invocation, the batches the build
     writes (``batches``: a SQL query of their JSON array, or 'null' for all of them). -#}
 {% macro record_batches_built(batches) -%}
-    insert into {{ source('ops', 'watermark') }} (source, value)
-    select
-        {{ index_text('dbt-batches:' ~ this.identifier) }},
-        json_build_object('invocation', {{ index_text(invocation_id) }}, 'batches', ({{ batches }}))::text
-    on conflict (source) do update set value = excluded.value, updated_at = now()
+    {{ return(upsert_watermark(
+        'dbt-batches:' ~ this.identifier,
+        "json_build_object('invocation', " ~ index_text(invocation_id) ~ ", 'batches', (" ~ batches ~ "))"
+    )) }}
 {%- endmacro %}
 
 {#- Post-hook of a model whose rows carry built_at (the build's transaction time): its tests in
     this invocation check the rows this build wrote. The table's unique index still guards
     uniqueness against the rows kept. -#}
 {% macro record_rows_built() -%}
-    insert into {{ source('ops', 'watermark') }} (source, value)
-    select
-        {{ index_text('dbt-batches:' ~ this.identifier) }},
-        json_build_object('invocation', {{ index_text(invocation_id) }}, 'batches', null, 'built_since', now())::text
-    on conflict (source) do update set value = excluded.value, updated_at = now()
+    {{ return(upsert_watermark(
+        'dbt-batches:' ~ this.identifier,
+        "json_build_object('invocation', " ~ index_text(invocation_id)
+            ~ ", 'batches', null, 'built_since', now())"
+    )) }}
 {%- endmacro %}
 
 {#- What the model behind ``relation`` (or the table its meta names) built in this invocation:

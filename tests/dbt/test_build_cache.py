@@ -4,11 +4,11 @@ warehouse a build leaves equals a ``--full-refresh`` after every kind of change.
 A county's file feeds of August to mid-October are landed (the October registry, medical,
 人社 and 残联 months and the late hukou deltas held back) and the project built as of 10-15.
 Then: the same build again (every deterministic table kept), five hukou deltas with the check
-date on to 10-20 (the registry's tables and V08 kept, the population's built again; the tests
-of tables kept check nothing, the population's the rows it rewrote), and the October months
-landed with the check date on to 10-31 (the registry's tables and V08 built again). After
-each, every table built as a cached_table equals a full rebuild's. Last, a table whose test
-failed is built again by the next build.
+date on to 10-20 (the registry's tables, their snapshots and V08 kept, the population's built
+again; the tests of tables kept check nothing, the population's the rows it rewrote), and the
+October months landed with the check date on to 10-31 (the registry's tables and V08 built
+again). After each, every table built as a cached_table equals a full rebuild's. Last, a
+table whose test failed is built again by the next build.
 """
 
 from __future__ import annotations
@@ -85,6 +85,15 @@ def compiled_test_filters(work, table: str) -> set[str]:
     return filters
 
 
+def tokens(dsn: str, uids: tuple[str, ...], work) -> dict[str, str]:
+    """uid -> its token (build_cache.sql, relation_token) as a model reading no raw table sees
+    it, none saved."""
+    token = "{{ relation_token('%s', {'saved': {}, 'ledger': {}}, []) }}"
+    result = run_dbt(dsn, ["compile", "--inline", "|".join(token % uid for uid in uids)],
+                     work_dir=work)  # fmt: skip
+    return dict(zip(uids, result.result.results[0].node.compiled_code.split("|"), strict=True))
+
+
 def assert_equals_full_rebuild(dsn: str, tables: list[str], as_of: str, work) -> None:
     built = table_contents(dsn, tables)
     build(dsn, as_of, work, "--full-refresh")
@@ -111,8 +120,17 @@ def test_unchanged_tables_are_kept(warehouse_dsn, tmp_path):
     assert_equals_full_rebuild(warehouse_dsn, tables, "2026-10-15", tmp_path / "f2")
 
     before = table_ids(warehouse_dsn, tables)
+    # a raw table's token follows its own feed's batches, and so does a view of it
+    uids = (
+        "source.fupin.hukou.hukou__delta",
+        "source.fupin.medical.medical__settlement",
+        "model.fupin.stg_relocation__households",
+    )
+    tokens_before = tokens(warehouse_dsn, uids, tmp_path / "k1")
     move(LATE_HUKOU[1:6], aside, root)
     land_feed(config, "hukou")
+    tokens_after = tokens(warehouse_dsn, uids, tmp_path / "k2")
+    assert [uid for uid in uids if tokens_before[uid] != tokens_after[uid]] == [uids[0]]
     build(warehouse_dsn, "2026-10-20", tmp_path / "b3")
     after = table_ids(warehouse_dsn, tables)
     assert all(before[t] == after[t] for t in REGISTRY_TABLES), "the registry did not change"
@@ -122,6 +140,8 @@ def test_unchanged_tables_are_kept(warehouse_dsn, tmp_path):
     assert compiled_test_filters(tmp_path / "b3", REGISTRY_TABLES[0]) == {"false"}
     (population,) = compiled_test_filters(tmp_path / "b3", "intermediate.int_hukou__population")
     assert population.startswith("built_at >= timestamptz"), population
+    # nor are the snapshots of the registry's marts taken again
+    assert compiled_test_filters(tmp_path / "b3", "marts.member_history") == {"false"}
     assert_equals_full_rebuild(warehouse_dsn, tables, "2026-10-20", tmp_path / "f3")
 
     before = table_ids(warehouse_dsn, tables)
@@ -131,6 +151,7 @@ def test_unchanged_tables_are_kept(warehouse_dsn, tmp_path):
     after = table_ids(warehouse_dsn, tables)
     assert all(before[t] != after[t] for t in REGISTRY_TABLES), "the October registry landed"
     assert before[PENSION] != after[PENSION], "人社's October month landed"
+    assert compiled_test_filters(tmp_path / "b4", "marts.member_history") == set()
     assert_equals_full_rebuild(warehouse_dsn, tables, "2026-10-31", tmp_path / "f4")
 
     # a table whose test failed is built (and tested) again by the next build

@@ -8,8 +8,10 @@
 -- changes alone build the state. A person is on the payroll on as_of when the position's
 -- category is 在职 or 退休, its 起薪日期 is empty or on/before as_of, and it has no 停薪日期
 -- before as_of (macro is_on_state_payroll).
+{#- it reads the payroll's batches of the ledger only (build_cache.sql, node_feeds) -#}
 {{ config(
     indexes=[{'columns': ['id_number']}],
+    meta={'ledger_feeds': ['payroll']},
 ) }}
 with
 

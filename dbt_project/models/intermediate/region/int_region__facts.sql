@@ -1,9 +1,16 @@
 -- The additive facts of the assessment statistics (policy.md §5), one row per finest region
 -- (village; the province for data quality, whose deliveries are not per village) x metric x
 -- dimension value. marts.region_stats sums them at every level and derives the rates.
+-- The counts of the registry's households and people are int_region__registry_facts, kept
+-- when the registry is (build_cache.sql); here the facts that follow the daily feeds and the
+-- check date.
 {%- set age = "date_part('year', age(" ~ as_of_date() ~ ", members.birth_date))" %}
 {%- set province = "'" ~ var('province') ~ "'::text" %}
 with
+
+registry_facts as (
+    select * from {{ ref('int_region__registry_facts') }}
+),
 
 households as (
     select * from {{ ref('household') }}
@@ -54,14 +61,9 @@ data_quality as (
 people as (
     select
         households.village_code,
-        households.attribute,
-        households.main_cause,
-        households.poverty_status,
         members.member_key,
         members.household_id,
         members.id_number,
-        members.sex,
-        members.education,
         case
             when members.birth_date is null then '未知'
             when {{ age }} < 6 then '0-5'
@@ -112,18 +114,15 @@ object_months as (
 ),
 
 facts as (
-    {%- for dimension in [none, 'attribute', 'main_cause', 'poverty_status'] %}
-    {{ region_fact('households', 'village_code', 'households', 'count(*)', dimension) }}
+    select
+        region_code,
+        metric,
+        dimension,
+        dimension_value,
+        value
+    from registry_facts
     union all
-    {%- endfor %}
-    {%- for dimension in [none, 'attribute', 'main_cause', 'sex', 'age_band', 'education'] %}
-    {{ region_fact('people', 'village_code', 'people', 'count(*)', dimension) }}
-    union all
-    {%- endfor %}
-    {{ region_fact(
-        'people', 'village_code', 'poor_people',
-        "count(*) filter (where poverty_status in ('未脱贫', '返贫'))"
-    ) }}
+    {{ region_fact('people', 'village_code', 'people', 'count(*)', 'age_band') }}
     union all
     {{ region_fact('population', 'region_code', 'hukou_population', 'count(*)') }}
     union all

@@ -2,8 +2,8 @@
 -- the latest period whose month has begun on as_of (a county whose latest file was corrected by
 -- a _vN uses the correction: the earlier version is 'superseded' in the ledger, never 'landed').
 -- Built on every delivery and check date, but its few rows rarely change: the tables built
--- from it follow its rows (build_cache.sql).
-{{ config(cache_by_content=true) }}
+-- from it follow its rows (build_cache.sql). It reads the registry's batches of the ledger only.
+{{ config(cache_by_content=true, meta={'ledger_feeds': ['registry']}) }}
 with
 
 deliveries as (
