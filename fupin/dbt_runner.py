@@ -50,10 +50,19 @@ class DbtRunError(RuntimeError):
         self.failures = failures
 
 
+# Session settings of every dbt connection (libpq's PGOPTIONS; dbt's profile has no place for
+# them). JIT compilation off: the planner's costs grow with the warehouse, and past
+# jit_optimize_above_cost it spent 14 of 16.7 s of the region facts at 4x optimising and
+# emitting code for a query whose work takes 2.6 s (docs/decisions.md, "JIT off for dbt").
+DBT_SESSION_OPTIONS = "-c jit=off"
+
+
 def connection_env(dsn: str) -> dict[str, str]:
-    """The FUPIN_DBT_* variables profiles.yml reads, for the database of ``dsn``."""
+    """The FUPIN_DBT_* variables profiles.yml reads, for the database of ``dsn``, and the
+    session options (DBT_SESSION_OPTIONS) after any PGOPTIONS already set."""
     parts = parse_dsn(dsn)
     return {
+        "PGOPTIONS": f"{os.environ.get('PGOPTIONS', '')} {DBT_SESSION_OPTIONS}".strip(),
         "FUPIN_DBT_HOST": parts.host,
         "FUPIN_DBT_PORT": str(parts.port),
         "FUPIN_DBT_USER": parts.user,

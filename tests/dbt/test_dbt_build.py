@@ -124,3 +124,13 @@ def test_failure_names_the_failing_node(warehouse_dsn, tmp_path):
             work_dir=tmp_path / "dbt",
         )
     assert "not a number" in str(raised.value)
+
+
+def test_dbt_sessions_run_without_jit(warehouse_dsn, tmp_path, monkeypatch):
+    # JIT compiling cost more than the work in the 4x region facts (fupin.dbt_runner); a
+    # PGOPTIONS of the operator's is kept
+    monkeypatch.setenv("PGOPTIONS", "-c statement_timeout=600000")
+    setting = "select current_setting('jit') || current_setting('statement_timeout')"
+    inline = '{% if execute %}{{ run_query("' + setting + '").columns[0].values()[0] }}{% endif %}'
+    result = run_dbt(warehouse_dsn, ["compile", "--inline", inline], work_dir=tmp_path / "dbt")
+    assert result.result.results[0].node.compiled_code == "off10min"
