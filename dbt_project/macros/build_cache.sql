@@ -26,16 +26,7 @@
 {% materialization cached_table, adapter='postgres' %}
     {%- set key = output_token_key(this.schema, this.identifier) -%}
     {%- set fingerprint = input_fingerprint() -%}
-    {%- set previous = watermark_json(key) -%}
-    {%- set existing = load_cached_relation(this) -%}
-    {%- if existing is not none and not should_full_refresh() and previous is not none
-            and previous.get('input') == fingerprint -%}
-        {%- call statement('main') -%}
-            {{ record_unchanged_build() }}
-        {%- endcall -%}
-        {%- do adapter.commit() -%}
-        {{ return({'relations': [this]}) }}
-    {%- endif -%}
+    {%- if built_from(key, fingerprint) -%}{{ return(keep_as_built()) }}{%- endif -%}
     {%- set result = materialization_table_default() -%}
     {%- if config.get('cache_by_content', false) -%}
         {%- set output = scalar_text(
@@ -44,10 +35,7 @@
     {%- else -%}
         {%- set output = local_md5(fingerprint) -%}
     {%- endif -%}
-    {%- call statement('save_output_token') -%}
-        {{ save_watermark_json(key, {'input': fingerprint, 'output': output}) }}
-    {%- endcall -%}
-    {%- do adapter.commit() -%}
+    {%- do save_built(key, fingerprint, output) -%}
     {{ return(result) }}
 {% endmaterialization %}
 
@@ -57,22 +45,36 @@
 {% materialization snapshot, adapter='postgres' %}
     {%- set key = output_token_key(this.schema, this.identifier) -%}
     {%- set fingerprint = input_fingerprint() -%}
-    {%- set previous = watermark_json(key) -%}
-    {%- if load_cached_relation(this) is not none and previous is not none
-            and previous.get('input') == fingerprint -%}
-        {%- call statement('main') -%}
-            {{ record_unchanged_build() }}
-        {%- endcall -%}
-        {%- do adapter.commit() -%}
-        {{ return({'relations': [this]}) }}
-    {%- endif -%}
+    {%- if built_from(key, fingerprint) -%}{{ return(keep_as_built()) }}{%- endif -%}
     {%- set result = materialization_snapshot_default() -%}
-    {%- call statement('save_output_token') -%}
-        {{ save_watermark_json(key, {'input': fingerprint, 'output': local_md5(fingerprint ~ invocation_id)}) }}
-    {%- endcall -%}
-    {%- do adapter.commit() -%}
+    {%- do save_built(key, fingerprint, local_md5(fingerprint ~ invocation_id)) -%}
     {{ return(result) }}
 {% endmaterialization %}
+
+{#- Whether the relation being built exists and was last built from ``fingerprint`` (never in
+    a --full-refresh). -#}
+{% macro built_from(key, fingerprint) -%}
+    {%- set previous = watermark_json(key) -%}
+    {{ return(load_cached_relation(this) is not none and not should_full_refresh()
+              and previous is not none and previous.get('input') == fingerprint) }}
+{%- endmacro %}
+
+{#- Leave the relation being built as it is: its data tests check nothing this invocation. -#}
+{% macro keep_as_built() -%}
+    {%- call statement('main') -%}
+        {{ record_unchanged_build() }}
+    {%- endcall -%}
+    {%- do adapter.commit() -%}
+    {{ return({'relations': [this]}) }}
+{%- endmacro %}
+
+{#- Save what the relation just built was built from (its fingerprint) and its output token. -#}
+{% macro save_built(key, fingerprint, output) -%}
+    {%- call statement('save_output_token') -%}
+        {{ save_watermark_json(key, {'input': fingerprint, 'output': output}) }}
+    {%- endcall -%}
+    {%- do adapter.commit() -%}
+{%- endmacro %}
 
 {% macro output_token_key(schema, identifier) -%}
     {{ return('dbt-output:' ~ schema ~ '.' ~ identifier) }}

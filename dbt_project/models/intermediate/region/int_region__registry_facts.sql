@@ -6,8 +6,10 @@
 -- (build_cache.sql), and they are most of the work (every member counted five times).
 with
 
+-- a household without a village is in no region
 households as (
     select * from {{ ref('household') }}
+    where village_code is not null
 ),
 
 members as (
@@ -44,14 +46,7 @@ facts as (
 ),
 
 final as (
-    select
-        region_code,
-        metric,
-        dimension,
-        dimension_value,
-        coalesce(value, 0) as value
-    from facts
-    where region_code is not null
+    select * from facts
 )
 
 select * from final
