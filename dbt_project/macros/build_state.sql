@@ -122,9 +122,6 @@
     {%- elif plan.mode == 'full' -%}
         truncate {{ this }}
     {%- else -%}
-        {#- the persons' queries are unions of many small, index-driven parts, which the
-            planner's costs send to JIT compilation: 6.4 s of a 10.6 s query on a county -#}
-        set local jit = off;
         create temporary table {{ persons_table }} on commit drop as
         {{ caller() }};
         {#- a reader estimated at one row is joined to the persons by a nested loop: with the

@@ -49,7 +49,6 @@
     {%- elif plan.mode == 'full' -%}
         truncate {{ this }}
     {%- else -%}
-        set local jit = off;
         create temporary table monitoring_hukou_households on commit drop as
         with
 
